@@ -17,7 +17,8 @@ WARN     = -Wall -Wextra -Werror
 CSTD     = -std=c11 -ffp-contract=off
 OPT     ?= -O2
 CPPFLAGS_ALL = -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L $(if $(filter float,$(REAL)),-DBP_REAL_FLOAT)
-SANFLAGS = $(if $(SAN),-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SANFLAGS = $(if $(SAN),$(SANITIZE))
 CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(SANFLAGS) $(CFLAGS)
 LDLIBS_ALL = -lm -lpthread $(LDLIBS)
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)

@@ -68,6 +68,303 @@ double bp_rng_random(bp_rng *rng);
 /* A uniform integer in [0, n) as random.randrange(n); n must be > 0. */
 uint64_t bp_rng_randrange(bp_rng *rng, uint64_t n);
 
+/* --------------------------------------------------------------- network */
+
+/* Activation of a layer's neurons. Softmax is for the output layer only. */
+typedef enum bp_activation {
+    BP_ACT_SIGMOID = 0, /* 1 / (1 + exp(-a)), the tutorial's transfer */
+    BP_ACT_TANH,
+    BP_ACT_RELU,
+    BP_ACT_LEAKY,       /* leaky ReLU, slope 0.01 below zero */
+    BP_ACT_LINEAR,
+    BP_ACT_SOFTMAX
+} bp_activation;
+
+/* Name of an activation ("sigmoid", "tanh", ...). */
+const char *bp_activation_name(bp_activation act);
+/* Parses an activation name; BP_ERR_ARG for an unknown one. */
+bp_status bp_activation_parse(const char *name, bp_activation *out, bp_error *err);
+
+/* How initial weights are drawn (always from the given seeded rng). */
+typedef enum bp_init {
+    BP_INIT_UNIFORM = 0, /* the tutorial's uniform [0,1), weights and bias */
+    BP_INIT_XAVIER,      /* Glorot uniform in +-sqrt(6/(fan_in+fan_out)), bias 0 */
+    BP_INIT_HE           /* He normal, std sqrt(2/fan_in), bias 0 */
+} bp_init;
+
+const char *bp_init_name(bp_init init);
+bp_status bp_init_parse(const char *name, bp_init *out, bp_error *err);
+
+/* The loss that training minimises. */
+typedef enum bp_loss {
+    BP_LOSS_SSE = 0, /* the tutorial's sum of squared errors */
+    BP_LOSS_XENT,    /* cross-entropy: softmax multi-class or sigmoid binary */
+    BP_LOSS_MSE      /* mean squared error, for regression */
+} bp_loss;
+
+const char *bp_loss_name(bp_loss loss);
+bp_status bp_loss_parse(const char *name, bp_loss *out, bp_error *err);
+
+typedef struct bp_net bp_net;
+
+/* Creates a network of n_layers weight layers. widths has n_layers + 1
+ * entries (inputs, hidden widths..., outputs); acts has n_layers entries,
+ * or is NULL for sigmoid everywhere. Weights start at zero. */
+bp_status bp_net_create(bp_net **out, size_t n_layers, const size_t *widths,
+                        const bp_activation *acts, bp_error *err);
+/* An exact copy (weights and shape) of a network. */
+bp_status bp_net_clone(bp_net **out, const bp_net *net, bp_error *err);
+/* Frees a network; NULL is allowed. */
+void bp_net_free(bp_net *net);
+
+/* Number of weight layers (hidden layers + 1). */
+size_t bp_net_layers(const bp_net *net);
+/* Width of level i: 0 = inputs, bp_net_layers() = outputs. */
+size_t bp_net_width(const bp_net *net, size_t level);
+/* Activation of weight layer `layer`. */
+bp_activation bp_net_activation(const bp_net *net, size_t layer);
+/* Layer weights, n_out x n_in row-major (row j = neuron j's input weights). */
+bp_real *bp_net_weights(bp_net *net, size_t layer);
+/* Layer biases, n_out entries. */
+bp_real *bp_net_bias(bp_net *net, size_t layer);
+/* The one contiguous parameter buffer (every layer's W then b). */
+bp_real *bp_net_params(bp_net *net, size_t *count);
+/* Read-only view of the parameter buffer. */
+const bp_real *bp_net_params_const(const bp_net *net, size_t *count);
+
+/* Draws every weight from rng: layer by layer, neuron by neuron, the
+ * neuron's input weights first and its bias last (the tutorial's order). */
+void bp_net_init(bp_net *net, bp_init init, bp_rng *rng);
+
+/* Forward-propagates one row; returns the output layer's values, which stay
+ * valid (with every layer's outputs) until the next call on this network. */
+const bp_real *bp_net_forward(bp_net *net, const bp_real *inputs);
+/* Outputs of weight layer `layer` from the last forward pass (writable, so a
+ * tutorial step can be set up by hand). */
+bp_real *bp_net_outputs(bp_net *net, size_t layer);
+/* Deltas of weight layer `layer` from the last backward pass. */
+const bp_real *bp_net_deltas(const bp_net *net, size_t layer);
+/* Back-propagates the error of the stored outputs against `expected`
+ * (n_outputs values) under `loss`: with squared error and sigmoid this is the
+ * tutorial's delta = (output - expected) * output * (1 - output). */
+void bp_net_backward(bp_net *net, const bp_real *expected, bp_loss loss);
+/* Online SGD step with the stored deltas: w -= (lr * delta) * input. */
+void bp_net_update(bp_net *net, const bp_real *inputs, bp_real learning_rate);
+/* Index of the largest output for one row (the first one on ties). */
+size_t bp_net_predict(bp_net *net, const bp_real *inputs);
+
+/* -------------------------------------------------------------- training */
+
+typedef enum bp_optimizer {
+    BP_OPT_SGD = 0, /* plain stochastic gradient descent (the tutorial) */
+    BP_OPT_MOMENTUM,
+    BP_OPT_NESTEROV,
+    BP_OPT_ADAM
+} bp_optimizer;
+
+const char *bp_optimizer_name(bp_optimizer opt);
+bp_status bp_optimizer_parse(const char *name, bp_optimizer *out, bp_error *err);
+
+typedef enum bp_schedule {
+    BP_SCHEDULE_CONSTANT = 0,
+    BP_SCHEDULE_STEP,   /* lr * decay ^ floor(epoch / step_epochs) */
+    BP_SCHEDULE_INVTIME /* lr / (1 + decay * epoch) */
+} bp_schedule;
+
+const char *bp_schedule_name(bp_schedule s);
+bp_status bp_schedule_parse(const char *name, bp_schedule *out, bp_error *err);
+
+/* Training rows: a row-major feature matrix and, per row, a class index
+ * (classification) or n_outputs target values (regression). */
+typedef struct bp_samples {
+    const bp_real *x;       /* n_total x n_inputs */
+    size_t n_inputs;
+    const uint32_t *label;  /* class index per row, or NULL */
+    const bp_real *y;       /* n_total x n_outputs targets, or NULL */
+    size_t n_outputs;
+    const size_t *rows;     /* rows to use, in this order; NULL = 0..n_rows-1 */
+    size_t n_rows;
+} bp_samples;
+
+/* What a training run reports after every epoch. */
+typedef struct bp_epoch_report {
+    size_t epoch;            /* 0-based */
+    size_t epochs;           /* planned number of epochs */
+    double loss_sum;         /* summed loss over the epoch (the tutorial's sum_error) */
+    double loss;             /* mean loss per training row */
+    double val_loss;         /* mean validation loss, NaN without validation */
+    double val_accuracy;     /* validation accuracy in %, NaN without it or for regression */
+    double learning_rate;    /* the rate used in this epoch */
+    double seconds;          /* wall time since training started */
+    size_t rows;             /* training rows seen per epoch */
+} bp_epoch_report;
+
+/* Called after each epoch; return nonzero to stop training early. */
+typedef int (*bp_epoch_fn)(void *user, const bp_epoch_report *report);
+
+typedef struct bp_train_options {
+    double learning_rate;   /* 0.3 */
+    size_t epochs;          /* 500 */
+    size_t batch_size;      /* 1 = online SGD (the tutorial); 0 = the full batch */
+    bp_loss loss;           /* BP_LOSS_SSE */
+    int shuffle;            /* reshuffle the rows every epoch (seeded); 0 keeps order */
+    bp_optimizer optimizer; /* BP_OPT_SGD */
+    double momentum;        /* 0.9, for momentum and nesterov */
+    double beta1, beta2;    /* 0.9, 0.999, for adam */
+    double epsilon;         /* 1e-8, for adam */
+    double l2;              /* L2 weight decay on weights (not biases); 0 */
+    bp_schedule schedule;   /* BP_SCHEDULE_CONSTANT */
+    double decay;           /* 0.5 for step, 0.01 for invtime */
+    size_t step_epochs;     /* 10: epochs per step of the step schedule */
+    double validation;      /* fraction of rows held out for early stopping; 0 = none */
+    size_t patience;        /* epochs without improvement before stopping; 10 */
+    size_t threads;         /* worker threads; 0 = all cores */
+    bp_epoch_fn on_epoch;   /* progress callback, or NULL */
+    void *user;             /* passed to on_epoch */
+} bp_train_options;
+
+/* The tutorial's settings: lr 0.3, 500 epochs, online SGD, squared error. */
+void bp_train_defaults(bp_train_options *opts);
+
+/* Trains net on the samples. rng supplies shuffling and validation splits.
+ * With the defaults this is the tutorial's train_network(), bit for bit. */
+bp_status bp_train(bp_net *net, const bp_samples *samples, const bp_train_options *opts,
+                   bp_rng *rng, bp_error *err);
+
+/* ------------------------------------------------------------ formatting */
+
+/* Writes x as Python's repr() does (shortest digits that read back to the
+ * same double: 92.85714285714286, 100.0, 1e-05, inf, nan). Returns the
+ * length; buf should hold at least 32 bytes. */
+size_t bp_format_double(char *buf, size_t size, double x);
+
+/* ---------------------------------------------------------------- data */
+
+typedef enum bp_task {
+    BP_TASK_CLASSIFICATION = 0, /* the target is a class label (any string) */
+    BP_TASK_REGRESSION          /* the target is a number */
+} bp_task;
+
+/* What to do with missing values ("", "?", "NA", "NaN", ...). */
+typedef enum bp_missing {
+    BP_MISSING_ERROR = 0, /* refuse the file, naming the first cells */
+    BP_MISSING_DROP,      /* drop rows that have any */
+    BP_MISSING_MEAN       /* fill with the training mean (mode for categories) */
+} bp_missing;
+
+const char *bp_missing_name(bp_missing m);
+bp_status bp_missing_parse(const char *name, bp_missing *out, bp_error *err);
+
+typedef struct bp_load_options {
+    char delimiter;      /* ',', ';', '\t', '|', ' ' (runs of blanks); 0 = detect */
+    int header;          /* 1 = yes, 0 = no, -1 = detect */
+    const char *target;  /* target column: name or 1-based index; NULL = last */
+    const char *ignore;  /* comma-separated columns to leave out, or NULL */
+    const char *classes; /* comma-separated class order; NULL = sorted labels
+                            (numeric order when every label is a number) */
+    bp_task task;
+    bp_missing missing;
+} bp_load_options;
+
+/* Detect the dialect, last column is the class, missing values are errors. */
+void bp_load_defaults(bp_load_options *opts);
+
+typedef struct bp_dataset bp_dataset;
+
+/* Reads a CSV file ("-" = standard input) into a dataset: numeric columns
+ * become features, text columns are one-hot encoded, the target column
+ * becomes a class index or a regression target. */
+bp_status bp_dataset_load(bp_dataset **out, const char *path, const bp_load_options *opts,
+                          bp_error *err);
+void bp_dataset_free(bp_dataset *ds);
+
+size_t bp_dataset_rows(const bp_dataset *ds);
+/* Number of input features after encoding. */
+size_t bp_dataset_features(const bp_dataset *ds);
+/* Number of classes (0 for regression). */
+size_t bp_dataset_classes(const bp_dataset *ds);
+/* The label string of a class index. */
+const char *bp_dataset_class_name(const bp_dataset *ds, size_t class_index);
+/* Features, rows x features, row-major (NaN where a value is missing). */
+bp_real *bp_dataset_x(bp_dataset *ds);
+/* Every row as training samples (class labels, or one regression target). */
+bp_samples bp_dataset_samples(const bp_dataset *ds);
+/* The name the data was read from (for messages). */
+const char *bp_dataset_source(const bp_dataset *ds);
+
+/* -------------------------------------------------------------- scaling */
+
+typedef enum bp_scale {
+    BP_SCALE_MINMAX = 0, /* (x - min) / (max - min); a constant column gives 0 */
+    BP_SCALE_STANDARD,   /* (x - mean) / std; a constant column gives 0 */
+    BP_SCALE_NONE
+} bp_scale;
+
+const char *bp_scale_name(bp_scale s);
+bp_status bp_scale_parse(const char *name, bp_scale *out, bp_error *err);
+
+typedef struct bp_scaler bp_scaler;
+
+/* Fits a scaler on the given rows (NULL = the first n_rows) of a row-major
+ * matrix with n_features columns. NaN cells are skipped; apply() fills them
+ * with the fitted mean. */
+bp_status bp_scaler_fit(bp_scaler **out, bp_scale kind, const bp_real *x, size_t n_features,
+                        const size_t *rows, size_t n_rows, bp_error *err);
+/* Scales n_rows rows from src into dst (which may be src). */
+void bp_scaler_apply(const bp_scaler *s, const bp_real *src, bp_real *dst, size_t n_rows);
+void bp_scaler_free(bp_scaler *s);
+
+/* ----------------------------------------------------------- evaluation */
+
+/* The tutorial's k-fold split: fold i gets n/k rows, each popped from the
+ * rows not yet taken at randrange(len(remaining)); the n % k rows left go
+ * round-robin to the first folds. Fills order (n row indices, fold after
+ * fold) and fold_start (k + 1 offsets into order). O(n log n). */
+bp_status bp_kfold_split(size_t n, size_t k, bp_rng *rng, size_t *order, size_t *fold_start,
+                         bp_error *err);
+
+/* Percentage of equal entries: correct / n * 100, as the tutorial computes it. */
+double bp_accuracy(const uint32_t *actual, const uint32_t *predicted, size_t n);
+
+/* A network shape for training runs that create their own networks. */
+typedef struct bp_net_spec {
+    size_t n_hidden;                 /* hidden layers */
+    const size_t *hidden;            /* their widths */
+    const bp_activation *hidden_act; /* n_hidden activations, NULL = sigmoid */
+    bp_activation output_act;        /* BP_ACT_SIGMOID */
+    bp_init init;                    /* BP_INIT_UNIFORM */
+} bp_net_spec;
+
+/* Builds a network for n_inputs and n_outputs from a spec. */
+bp_status bp_net_from_spec(bp_net **out, const bp_net_spec *spec, size_t n_inputs,
+                           size_t n_outputs, bp_error *err);
+
+typedef struct bp_cv_options {
+    size_t folds;              /* 5 */
+    bp_scale scale;            /* BP_SCALE_MINMAX */
+    int scale_whole_file;      /* 1 = fit the scaler on every row before the
+                                  split, as the tutorial does; 0 = per fold,
+                                  on the training rows only */
+    bp_net_spec net;           /* one hidden layer of 5, sigmoid */
+    bp_train_options train;    /* the tutorial's */
+} bp_cv_options;
+
+void bp_cv_defaults(bp_cv_options *o);
+
+typedef struct bp_cv_result {
+    size_t folds;
+    double *scores;        /* accuracy per fold, in % */
+    double mean;           /* sum(scores) / folds, summed in order */
+    size_t n_rows;
+    uint32_t *predicted;   /* per row of the dataset: its predicted class */
+} bp_cv_result;
+
+/* k-fold cross-validation: split (all rng draws first), then per fold a
+ * fresh network initialised from rng, trained, and scored. */
+bp_status bp_cross_validate(const bp_dataset *ds, const bp_cv_options *o, bp_rng *rng,
+                            bp_cv_result *result, bp_error *err);
+void bp_cv_result_free(bp_cv_result *result);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,42 @@
+/* Shared pieces of the backprop command: argument parsing and reporting. */
+#ifndef BP_CLI_H
+#define BP_CLI_H
+
+#include "backprop.h"
+
+#include <stddef.h>
+
+/* Exit statuses (see backprop(1)). */
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+/* An option a command accepts: "--name VALUE" or "--name=VALUE", or a flag. */
+typedef struct cli_option {
+    const char *name;   /* without the leading dashes */
+    int takes_value;
+    const char *value;  /* set by cli_parse; "1" for a flag that was given */
+} cli_option;
+
+typedef struct cli_args {
+    cli_option *options;
+    size_t n_options;
+    const char *positional[8];
+    size_t n_positional;
+} cli_args;
+
+/* Parses argv against the options; prints an error and returns 0 on a bad one. */
+int cli_parse(cli_args *args, int argc, char **argv, const char *command);
+/* The value of an option, or NULL when it was not given. */
+const char *cli_value(const cli_args *args, const char *name);
+
+/* Strict conversions for option values; each prints an error on failure. */
+int cli_size(const char *option, const char *text, size_t min, size_t *out);
+int cli_positive(const char *option, const char *text, double *out);
+int cli_size_list(const char *option, const char *text, size_t *out, size_t max, size_t *count);
+
+/* "backprop: error: MESSAGE" on stderr; returns the exit status for it. */
+int cli_fail(const bp_error *err);
+int cli_usage_error(const char *fmt, ...);
+
+int cmd_cv(int argc, char **argv);
+
+#endif

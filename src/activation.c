@@ -1,0 +1,82 @@
+#include "activation.h"
+#include "error.h"
+#include "real.h"
+
+#include <string.h>
+
+static bp_real sigmoid(bp_real a)
+{
+    /* exp(-a) overflows to inf for a << 0, giving exactly 0: no NaN. */
+    return (bp_real)1.0 / ((bp_real)1.0 + BP_EXP(-a));
+}
+
+static void softmax(bp_real *v, size_t n)
+{
+    if (n == 0) return;
+    bp_real max = v[0];
+    for (size_t i = 1; i < n; i++)
+        if (v[i] > max) max = v[i];
+    bp_real sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        v[i] = BP_EXP(v[i] - max); /* shifted: never overflows */
+        sum += v[i];
+    }
+    for (size_t i = 0; i < n; i++) v[i] /= sum;
+}
+
+void bp_activate(bp_activation act, bp_real *v, size_t n)
+{
+    switch (act) {
+    case BP_ACT_SIGMOID:
+        for (size_t i = 0; i < n; i++) v[i] = sigmoid(v[i]);
+        break;
+    case BP_ACT_TANH:
+        for (size_t i = 0; i < n; i++) v[i] = BP_TANH(v[i]);
+        break;
+    case BP_ACT_RELU:
+        for (size_t i = 0; i < n; i++) v[i] = v[i] > 0 ? v[i] : 0;
+        break;
+    case BP_ACT_LEAKY:
+        for (size_t i = 0; i < n; i++) v[i] = v[i] > 0 ? v[i] : BP_LEAKY_SLOPE * v[i];
+        break;
+    case BP_ACT_LINEAR:
+        break;
+    case BP_ACT_SOFTMAX:
+        softmax(v, n);
+        break;
+    }
+}
+
+bp_real bp_activation_derivative(bp_activation act, bp_real out)
+{
+    switch (act) {
+    case BP_ACT_SIGMOID: return out * ((bp_real)1.0 - out);
+    case BP_ACT_TANH: return (bp_real)1.0 - out * out;
+    case BP_ACT_RELU: return out > 0 ? (bp_real)1 : (bp_real)0;
+    case BP_ACT_LEAKY: return out > 0 ? (bp_real)1 : BP_LEAKY_SLOPE;
+    case BP_ACT_LINEAR: return 1;
+    case BP_ACT_SOFTMAX: return 1;
+    }
+    return 1;
+}
+
+static const char *const activation_names[] = {"sigmoid", "tanh", "relu",
+                                               "leaky", "linear", "softmax"};
+
+const char *bp_activation_name(bp_activation act)
+{
+    size_t i = (size_t)act;
+    return i < sizeof activation_names / sizeof *activation_names ? activation_names[i] : "?";
+}
+
+bp_status bp_activation_parse(const char *name, bp_activation *out, bp_error *err)
+{
+    for (size_t i = 0; i < sizeof activation_names / sizeof *activation_names; i++)
+        if (name && strcmp(name, activation_names[i]) == 0) {
+            *out = (bp_activation)i;
+            return BP_OK;
+        }
+    return bp_error_set(err, BP_ERR_ARG,
+                        "unknown activation '%s' (expected sigmoid, tanh, relu, leaky, linear or softmax)",
+                        name ? name : "");
+}

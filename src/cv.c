@@ -1,0 +1,146 @@
+/* k-fold cross-validation, in the tutorial's order of random draws: the
+ * whole split first, then one fresh network per fold. */
+#include "dataset.h"
+
+#include "error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const size_t tutorial_hidden[1] = {5};
+
+void bp_cv_defaults(bp_cv_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->folds = 5;
+    o->scale = BP_SCALE_MINMAX;
+    o->net.n_hidden = 1;
+    o->net.hidden = tutorial_hidden;
+    o->net.output_act = BP_ACT_SIGMOID;
+    o->net.init = BP_INIT_UNIFORM;
+    bp_train_defaults(&o->train);
+}
+
+bp_status bp_net_from_spec(bp_net **out, const bp_net_spec *spec, size_t n_inputs,
+                           size_t n_outputs, bp_error *err)
+{
+    size_t n_layers = spec->n_hidden + 1;
+    if (spec->n_hidden > 1000) return bp_error_set(err, BP_ERR_ARG, "too many hidden layers");
+    size_t widths[1002];
+    bp_activation acts[1001];
+    widths[0] = n_inputs;
+    for (size_t l = 0; l < spec->n_hidden; l++) {
+        widths[l + 1] = spec->hidden[l];
+        acts[l] = spec->hidden_act ? spec->hidden_act[l] : BP_ACT_SIGMOID;
+    }
+    widths[n_layers] = n_outputs;
+    acts[n_layers - 1] = spec->output_act;
+    return bp_net_create(out, n_layers, widths, acts, err);
+}
+
+typedef struct cv_run {
+    const bp_dataset *ds;
+    const bp_cv_options *o;
+    size_t *order, *fold_start;
+    size_t *train_rows;
+    bp_real *scaled;       /* the features as this fold sees them */
+} cv_run;
+
+static bp_status scale_features(cv_run *run, const size_t *fit_rows, size_t n_fit, bp_error *err)
+{
+    const bp_dataset *ds = run->ds;
+    bp_scaler *scaler;
+    bp_status st = bp_scaler_fit(&scaler, run->o->scale, ds->x, ds->n_features, fit_rows, n_fit, err);
+    if (st != BP_OK) return st;
+    bp_scaler_apply(scaler, ds->x, run->scaled, ds->n_rows);
+    bp_scaler_free(scaler);
+    return BP_OK;
+}
+
+static bp_status run_fold(cv_run *run, size_t f, bp_rng *rng, bp_cv_result *res, bp_error *err)
+{
+    const bp_dataset *ds = run->ds;
+    size_t begin = run->fold_start[f], end = run->fold_start[f + 1];
+    size_t n_train = 0;
+    for (size_t i = 0; i < ds->n_rows; i++)
+        if (i < begin || i >= end) run->train_rows[n_train++] = run->order[i];
+    bp_status st = BP_OK;
+    if (!run->o->scale_whole_file) st = scale_features(run, run->train_rows, n_train, err);
+    if (st != BP_OK) return st;
+    bp_net *net;
+    st = bp_net_from_spec(&net, &run->o->net, ds->n_features, ds->n_classes, err);
+    if (st != BP_OK) return st;
+    bp_net_init(net, run->o->net.init, rng);
+    bp_samples s = {run->scaled, ds->n_features, ds->label, NULL, ds->n_classes,
+                    run->train_rows, n_train};
+    st = bp_train(net, &s, &run->o->train, rng, err);
+    if (st == BP_OK) {
+        size_t correct = 0;
+        for (size_t i = begin; i < end; i++) {
+            size_t row = run->order[i];
+            uint32_t p = (uint32_t)bp_net_predict(net, run->scaled + row * ds->n_features);
+            res->predicted[row] = p;
+            correct += p == ds->label[row];
+        }
+        res->scores[f] = (double)correct / (double)(end - begin) * 100.0;
+    }
+    bp_net_free(net);
+    return st;
+}
+
+static bp_status check_cv(const bp_dataset *ds, const bp_cv_options *o, bp_error *err)
+{
+    if (ds->task != BP_TASK_CLASSIFICATION)
+        return bp_error_set(err, BP_ERR_ARG, "cross-validation of accuracy needs class labels");
+    if (ds->n_classes < 2)
+        return bp_error_set(err, BP_ERR_DATA, "%s: only one class ('%s'): nothing to learn",
+                            ds->source, ds->n_classes ? ds->class_names[0] : "");
+    if (o->folds < 2) return bp_error_set(err, BP_ERR_ARG, "--folds must be at least 2, not %zu", o->folds);
+    if (o->folds > ds->n_rows)
+        return bp_error_set(err, BP_ERR_ARG, "--folds %zu is more than the %zu rows of %s", o->folds,
+                            ds->n_rows, ds->source);
+    return BP_OK;
+}
+
+bp_status bp_cross_validate(const bp_dataset *ds, const bp_cv_options *o, bp_rng *rng,
+                            bp_cv_result *res, bp_error *err)
+{
+    memset(res, 0, sizeof *res);
+    bp_status st = check_cv(ds, o, err);
+    if (st != BP_OK) return st;
+    cv_run run = {ds, o, NULL, NULL, NULL, NULL};
+    size_t cells;
+    if (!bp_mul_size(ds->n_rows, ds->n_features, &cells)) return bp_error_nomem(err, "features");
+    run.order = malloc(ds->n_rows * sizeof *run.order);
+    run.fold_start = malloc((o->folds + 1) * sizeof *run.fold_start);
+    run.train_rows = malloc(ds->n_rows * sizeof *run.train_rows);
+    run.scaled = malloc(cells * sizeof *run.scaled);
+    res->scores = calloc(o->folds, sizeof *res->scores);
+    res->predicted = calloc(ds->n_rows, sizeof *res->predicted);
+    res->folds = o->folds;
+    res->n_rows = ds->n_rows;
+    if (!run.order || !run.fold_start || !run.train_rows || !run.scaled || !res->scores ||
+        !res->predicted)
+        st = bp_error_nomem(err, "cross-validation");
+    if (st == BP_OK) st = bp_kfold_split(ds->n_rows, o->folds, rng, run.order, run.fold_start, err);
+    if (st == BP_OK && o->scale_whole_file) st = scale_features(&run, NULL, ds->n_rows, err);
+    for (size_t f = 0; st == BP_OK && f < o->folds; f++) st = run_fold(&run, f, rng, res, err);
+    if (st == BP_OK) {
+        double sum = 0;
+        for (size_t f = 0; f < o->folds; f++) sum += res->scores[f];
+        res->mean = sum / (double)o->folds;
+    }
+    free(run.order);
+    free(run.fold_start);
+    free(run.train_rows);
+    free(run.scaled);
+    if (st != BP_OK) bp_cv_result_free(res);
+    return st;
+}
+
+void bp_cv_result_free(bp_cv_result *res)
+{
+    free(res->scores);
+    free(res->predicted);
+    memset(res, 0, sizeof *res);
+}

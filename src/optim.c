@@ -1,0 +1,145 @@
+#include "optim.h"
+
+#include "error.h"
+#include "real.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+bp_status bp_optim_init(bp_optim *opt, const bp_train_options *o, size_t n,
+                        const unsigned char *decays, bp_error *err)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->kind = o->optimizer;
+    opt->momentum = o->momentum;
+    opt->beta1 = o->beta1;
+    opt->beta2 = o->beta2;
+    opt->epsilon = o->epsilon;
+    opt->l2 = o->l2;
+    opt->n = n;
+    opt->decays = decays;
+    if (opt->kind != BP_OPT_SGD) {
+        opt->velocity = calloc(n, sizeof *opt->velocity);
+        if (!opt->velocity) return bp_error_nomem(err, "optimizer state");
+    }
+    if (opt->kind == BP_OPT_ADAM) {
+        opt->second = calloc(n, sizeof *opt->second);
+        if (!opt->second) {
+            bp_optim_free(opt);
+            return bp_error_nomem(err, "optimizer state");
+        }
+    }
+    return BP_OK;
+}
+
+void bp_optim_free(bp_optim *opt)
+{
+    free(opt->velocity);
+    free(opt->second);
+    opt->velocity = opt->second = NULL;
+}
+
+/* The gradient plus the L2 term, for parameter i. */
+static bp_real full_gradient(const bp_optim *opt, const bp_real *params, const bp_real *grad,
+                             size_t i)
+{
+    if (opt->l2 != 0 && opt->decays[i]) return grad[i] + (bp_real)opt->l2 * params[i];
+    return grad[i];
+}
+
+void bp_optim_step(bp_optim *opt, bp_real *params, const bp_real *grad, double lr)
+{
+    const bp_real rate = (bp_real)lr, mu = (bp_real)opt->momentum;
+    opt->steps++;
+    switch (opt->kind) {
+    case BP_OPT_SGD:
+        for (size_t i = 0; i < opt->n; i++) params[i] -= rate * full_gradient(opt, params, grad, i);
+        break;
+    case BP_OPT_MOMENTUM:
+        for (size_t i = 0; i < opt->n; i++) {
+            opt->velocity[i] = mu * opt->velocity[i] - rate * full_gradient(opt, params, grad, i);
+            params[i] += opt->velocity[i];
+        }
+        break;
+    case BP_OPT_NESTEROV:
+        /* The look-ahead form used by scikit-learn and PyTorch. */
+        for (size_t i = 0; i < opt->n; i++) {
+            bp_real g = full_gradient(opt, params, grad, i);
+            opt->velocity[i] = mu * opt->velocity[i] - rate * g;
+            params[i] += mu * opt->velocity[i] - rate * g;
+        }
+        break;
+    case BP_OPT_ADAM: {
+        const double b1 = opt->beta1, b2 = opt->beta2;
+        const double t = (double)opt->steps;
+        /* Bias correction folded into the step size, as in the Adam paper. */
+        const bp_real step = (bp_real)(lr * sqrt(1.0 - pow(b2, t)) / (1.0 - pow(b1, t)));
+        const bp_real eps = (bp_real)opt->epsilon;
+        for (size_t i = 0; i < opt->n; i++) {
+            bp_real g = full_gradient(opt, params, grad, i);
+            opt->velocity[i] = (bp_real)b1 * opt->velocity[i] + (bp_real)(1.0 - b1) * g;
+            opt->second[i] = (bp_real)b2 * opt->second[i] + (bp_real)(1.0 - b2) * g * g;
+            params[i] -= step * opt->velocity[i] / (BP_SQRT(opt->second[i]) + eps);
+        }
+        break;
+    }
+    }
+}
+
+double bp_schedule_rate(const bp_train_options *o, size_t epoch)
+{
+    switch (o->schedule) {
+    case BP_SCHEDULE_CONSTANT: return o->learning_rate;
+    case BP_SCHEDULE_STEP: {
+        size_t every = o->step_epochs ? o->step_epochs : 1;
+        return o->learning_rate * pow(o->decay, (double)(epoch / every));
+    }
+    case BP_SCHEDULE_INVTIME: return o->learning_rate / (1.0 + o->decay * (double)epoch);
+    }
+    return o->learning_rate;
+}
+
+static const char *const optimizer_names[] = {"sgd", "momentum", "nesterov", "adam"};
+static const char *const schedule_names[] = {"constant", "step", "invtime"};
+
+const char *bp_optimizer_name(bp_optimizer opt)
+{
+    size_t i = (size_t)opt;
+    return i < sizeof optimizer_names / sizeof *optimizer_names ? optimizer_names[i] : "?";
+}
+
+const char *bp_schedule_name(bp_schedule s)
+{
+    size_t i = (size_t)s;
+    return i < sizeof schedule_names / sizeof *schedule_names ? schedule_names[i] : "?";
+}
+
+static int find_name(const char *const *names, size_t n, const char *name)
+{
+    for (size_t i = 0; name && i < n; i++)
+        if (strcmp(names[i], name) == 0) return (int)i;
+    return -1;
+}
+
+bp_status bp_optimizer_parse(const char *name, bp_optimizer *out, bp_error *err)
+{
+    int i = find_name(optimizer_names, sizeof optimizer_names / sizeof *optimizer_names, name);
+    if (i < 0)
+        return bp_error_set(err, BP_ERR_ARG,
+                            "unknown optimizer '%s' (expected sgd, momentum, nesterov or adam)",
+                            name ? name : "");
+    *out = (bp_optimizer)i;
+    return BP_OK;
+}
+
+bp_status bp_schedule_parse(const char *name, bp_schedule *out, bp_error *err)
+{
+    int i = find_name(schedule_names, sizeof schedule_names / sizeof *schedule_names, name);
+    if (i < 0)
+        return bp_error_set(err, BP_ERR_ARG,
+                            "unknown schedule '%s' (expected constant, step or invtime)",
+                            name ? name : "");
+    *out = (bp_schedule)i;
+    return BP_OK;
+}

@@ -1,0 +1,112 @@
+/* Feature scaling, fitted on training rows and applied anywhere. Missing
+ * cells (NaN) are skipped when fitting and filled with the mean. */
+#include "backprop.h"
+
+#include "error.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct bp_scaler {
+    bp_scale kind;
+    size_t n;
+    double *min, *max, *mean, *std;
+};
+
+void bp_scaler_free(bp_scaler *s)
+{
+    if (!s) return;
+    free(s->min);
+    free(s->max);
+    free(s->mean);
+    free(s->std);
+    free(s);
+}
+
+static void fit_column(bp_scaler *s, size_t j, const bp_real *x, const size_t *rows, size_t n_rows)
+{
+    double min = INFINITY, max = -INFINITY, sum = 0;
+    size_t count = 0;
+    for (size_t k = 0; k < n_rows; k++) {
+        double v = x[(rows ? rows[k] : k) * s->n + j];
+        if (isnan(v)) continue;
+        if (v < min) min = v;
+        if (v > max) max = v;
+        sum += v;
+        count++;
+    }
+    double mean = count ? sum / (double)count : 0, ss = 0;
+    for (size_t k = 0; k < n_rows; k++) {
+        double v = x[(rows ? rows[k] : k) * s->n + j];
+        if (!isnan(v)) ss += (v - mean) * (v - mean);
+    }
+    s->min[j] = count ? min : 0;
+    s->max[j] = count ? max : 0;
+    s->mean[j] = mean;
+    s->std[j] = count ? sqrt(ss / (double)count) : 0;
+}
+
+bp_status bp_scaler_fit(bp_scaler **out, bp_scale kind, const bp_real *x, size_t n_features,
+                        const size_t *rows, size_t n_rows, bp_error *err)
+{
+    *out = NULL;
+    bp_scaler *s = calloc(1, sizeof *s);
+    if (!s) return bp_error_nomem(err, "scaler");
+    s->kind = kind;
+    s->n = n_features;
+    s->min = calloc(n_features + 1, sizeof *s->min);
+    s->max = calloc(n_features + 1, sizeof *s->max);
+    s->mean = calloc(n_features + 1, sizeof *s->mean);
+    s->std = calloc(n_features + 1, sizeof *s->std);
+    if (!s->min || !s->max || !s->mean || !s->std) {
+        bp_scaler_free(s);
+        return bp_error_nomem(err, "scaler");
+    }
+    for (size_t j = 0; j < n_features; j++) fit_column(s, j, x, rows, n_rows);
+    *out = s;
+    return BP_OK;
+}
+
+/* The tutorial's normalisation: (x - min) / (max - min), in double. */
+static double scale_value(const bp_scaler *s, size_t j, double v)
+{
+    if (isnan(v)) v = s->mean[j];
+    switch (s->kind) {
+    case BP_SCALE_MINMAX: {
+        double range = s->max[j] - s->min[j];
+        return range > 0 ? (v - s->min[j]) / range : 0;
+    }
+    case BP_SCALE_STANDARD:
+        return s->std[j] > 0 ? (v - s->mean[j]) / s->std[j] : 0;
+    case BP_SCALE_NONE:
+        return v;
+    }
+    return v;
+}
+
+void bp_scaler_apply(const bp_scaler *s, const bp_real *src, bp_real *dst, size_t n_rows)
+{
+    for (size_t r = 0; r < n_rows; r++)
+        for (size_t j = 0; j < s->n; j++)
+            dst[r * s->n + j] = (bp_real)scale_value(s, j, src[r * s->n + j]);
+}
+
+static const char *const scale_names[] = {"minmax", "standard", "none"};
+
+const char *bp_scale_name(bp_scale s)
+{
+    size_t i = (size_t)s;
+    return i < 3 ? scale_names[i] : "?";
+}
+
+bp_status bp_scale_parse(const char *name, bp_scale *out, bp_error *err)
+{
+    for (size_t i = 0; i < 3; i++)
+        if (name && strcmp(name, scale_names[i]) == 0) {
+            *out = (bp_scale)i;
+            return BP_OK;
+        }
+    return bp_error_set(err, BP_ERR_ARG, "unknown --scale '%s' (expected minmax, standard or none)",
+                        name ? name : "");
+}

@@ -1,0 +1,275 @@
+/* The training loop: epochs over the rows, online or in batches, with
+ * optional reshuffling, validation and early stopping. With the default
+ * options it is the tutorial's train_network(), bit for bit. */
+#include "net.h"
+
+#include "error.h"
+#include "loss.h"
+#include "optim.h"
+#include "real.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void bp_train_defaults(bp_train_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->learning_rate = 0.3;
+    o->epochs = 500;
+    o->batch_size = 1;
+    o->loss = BP_LOSS_SSE;
+    o->optimizer = BP_OPT_SGD;
+    o->momentum = 0.9;
+    o->beta1 = 0.9;
+    o->beta2 = 0.999;
+    o->epsilon = 1e-8;
+    o->schedule = BP_SCHEDULE_CONSTANT;
+    o->decay = 0.5;
+    o->step_epochs = 10;
+    o->patience = 10;
+}
+
+typedef struct trainer {
+    bp_net *net;
+    const bp_samples *s;
+    const bp_train_options *o;
+    size_t *order;          /* training rows, in this epoch's order */
+    size_t n_train;
+    size_t *val_rows;       /* held-out rows for early stopping */
+    size_t n_val;
+    bp_real *target;        /* one row's expected outputs */
+    bp_real *grad;          /* gradient, same layout as the parameters */
+    unsigned char *decays;  /* 1 for weights, 0 for biases */
+    bp_real *best;          /* parameters at the best validation loss */
+    bp_optim optim;
+    int fused_sgd;          /* plain SGD: update in place, the tutorial's way */
+} trainer;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static bp_status check_options(const bp_net *net, const bp_samples *s,
+                               const bp_train_options *o, bp_error *err)
+{
+    size_t n_out = net->width[net->n_layers];
+    if (!(o->learning_rate > 0) || !isfinite(o->learning_rate))
+        return bp_error_set(err, BP_ERR_ARG, "learning rate must be a positive number");
+    if (s->n_inputs != net->width[0])
+        return bp_error_set(err, BP_ERR_ARG, "the data has %zu inputs but the network %zu",
+                            s->n_inputs, net->width[0]);
+    if (!s->label && !s->y)
+        return bp_error_set(err, BP_ERR_ARG, "the samples have no targets");
+    if (s->y && s->n_outputs != n_out)
+        return bp_error_set(err, BP_ERR_ARG, "the data has %zu targets but the network %zu outputs",
+                            s->n_outputs, n_out);
+    if (s->n_rows == 0) return bp_error_set(err, BP_ERR_ARG, "no training rows");
+    if (o->momentum < 0 || o->momentum >= 1 || o->beta1 < 0 || o->beta1 >= 1 ||
+        o->beta2 < 0 || o->beta2 >= 1)
+        return bp_error_set(err, BP_ERR_ARG, "momentum, beta1 and beta2 must be in [0, 1)");
+    if (!(o->epsilon > 0)) return bp_error_set(err, BP_ERR_ARG, "epsilon must be positive");
+    if (!(o->l2 >= 0) || !isfinite(o->l2)) return bp_error_set(err, BP_ERR_ARG, "l2 must be >= 0");
+    if (!(o->validation >= 0 && o->validation < 1))
+        return bp_error_set(err, BP_ERR_ARG, "validation fraction must be in [0, 1)");
+    if (!(o->decay >= 0) || !isfinite(o->decay)) return bp_error_set(err, BP_ERR_ARG, "decay must be >= 0");
+    return bp_loss_check_pairing(o->loss, net->act[net->n_layers - 1], n_out, err);
+}
+
+/* Python's random.shuffle: swap each position from the end with one at or before it. */
+static void shuffle_rows(size_t *rows, size_t n, bp_rng *rng)
+{
+    for (size_t i = n; i-- > 1;) {
+        size_t j = (size_t)bp_rng_randrange(rng, (uint64_t)i + 1);
+        size_t t = rows[i];
+        rows[i] = rows[j];
+        rows[j] = t;
+    }
+}
+
+static void trainer_free(trainer *t)
+{
+    free(t->order);
+    free(t->val_rows);
+    free(t->target);
+    free(t->grad);
+    free(t->decays);
+    free(t->best);
+    bp_optim_free(&t->optim);
+}
+
+/* Splits the rows into training and held-out validation rows. */
+static bp_status split_validation(trainer *t, bp_rng *rng, bp_error *err)
+{
+    const bp_samples *s = t->s;
+    for (size_t i = 0; i < s->n_rows; i++) t->order[i] = s->rows ? s->rows[i] : i;
+    t->n_train = s->n_rows;
+    if (t->o->validation <= 0) return BP_OK;
+    size_t n_val = (size_t)ceil(t->o->validation * (double)s->n_rows);
+    if (n_val < 1 || n_val >= s->n_rows)
+        return bp_error_set(err, BP_ERR_ARG,
+                            "validation fraction %g of %zu rows leaves no rows to train or to validate",
+                            t->o->validation, s->n_rows);
+    shuffle_rows(t->order, s->n_rows, rng);
+    t->n_train = s->n_rows - n_val;
+    t->n_val = n_val;
+    t->val_rows = malloc(n_val * sizeof *t->val_rows);
+    t->best = malloc(t->net->n_params * sizeof *t->best);
+    if (!t->val_rows || !t->best) return bp_error_nomem(err, "validation rows");
+    memcpy(t->val_rows, t->order + t->n_train, n_val * sizeof *t->val_rows);
+    return BP_OK;
+}
+
+static bp_status trainer_init(trainer *t, bp_net *net, const bp_samples *s,
+                              const bp_train_options *o, bp_rng *rng, bp_error *err)
+{
+    memset(t, 0, sizeof *t);
+    t->net = net;
+    t->s = s;
+    t->o = o;
+    size_t n_out = net->width[net->n_layers];
+    t->order = malloc(s->n_rows * sizeof *t->order);
+    t->target = calloc(n_out, sizeof *t->target);
+    if (!t->order || !t->target) return bp_error_nomem(err, "training rows");
+    bp_status st = split_validation(t, rng, err);
+    if (st != BP_OK) return st;
+    t->fused_sgd = o->optimizer == BP_OPT_SGD && o->l2 == 0;
+    if (!t->fused_sgd) {
+        t->grad = calloc(net->n_params, sizeof *t->grad);
+        t->decays = calloc(net->n_params, 1);
+        if (!t->grad || !t->decays) return bp_error_nomem(err, "gradient");
+        for (size_t l = 0; l < net->n_layers; l++)
+            memset(t->decays + net->w_offset[l], 1, net->width[l] * net->width[l + 1]);
+        st = bp_optim_init(&t->optim, o, net->n_params, t->decays, err);
+        if (st != BP_OK) return st;
+    }
+    return BP_OK;
+}
+
+/* The expected outputs of a row: one-hot class, or the regression targets. */
+static const bp_real *row_target(trainer *t, size_t r)
+{
+    const bp_samples *s = t->s;
+    if (s->y) return s->y + r * s->n_outputs;
+    size_t n_out = t->net->width[t->net->n_layers];
+    memset(t->target, 0, n_out * sizeof *t->target);
+    if (s->label[r] < n_out) t->target[s->label[r]] = 1;
+    return t->target;
+}
+
+/* Gradient of one row's loss: delta_j * input_i for W, delta_j for b. */
+static void row_gradient(bp_net *net, const bp_real *inputs, bp_real *grad)
+{
+    const bp_real *in = inputs;
+    for (size_t l = 0; l < net->n_layers; l++) {
+        size_t n_in = net->width[l], n_out = net->width[l + 1];
+        const bp_real *delta = bp_net_deltas(net, l);
+        bp_real *gW = grad + net->w_offset[l], *gb = grad + net->b_offset[l];
+        for (size_t j = 0; j < n_out; j++) {
+            for (size_t i = 0; i < n_in; i++) gW[j * n_in + i] = delta[j] * in[i];
+            gb[j] = delta[j];
+        }
+        in = bp_net_outputs(net, l);
+    }
+}
+
+/* One epoch of online training; returns the summed loss. */
+static double online_epoch(trainer *t, double lr)
+{
+    bp_net *net = t->net;
+    const bp_samples *s = t->s;
+    size_t n_out = net->width[net->n_layers];
+    bp_activation out_act = net->act[net->n_layers - 1];
+    double sum_error = 0;
+    for (size_t k = 0; k < t->n_train; k++) {
+        size_t r = t->order[k];
+        const bp_real *x = s->x + r * s->n_inputs;
+        const bp_real *expected = row_target(t, r);
+        const bp_real *out = bp_net_forward(net, x);
+        sum_error += bp_loss_row(t->o->loss, out_act, out, expected, n_out);
+        bp_net_backward(net, expected, t->o->loss);
+        if (t->fused_sgd) {
+            bp_net_update(net, x, (bp_real)lr);
+        } else {
+            row_gradient(net, x, t->grad);
+            bp_optim_step(&t->optim, net->params, t->grad, lr);
+        }
+    }
+    return sum_error;
+}
+
+/* Mean loss per row, for reporting (MSE also averages over outputs). */
+static double mean_loss(const trainer *t, double sum, size_t rows)
+{
+    double n = (double)rows;
+    if (t->o->loss == BP_LOSS_MSE) n *= (double)t->net->width[t->net->n_layers];
+    return rows ? sum / n : NAN;
+}
+
+static void validate(trainer *t, double *loss, double *accuracy)
+{
+    bp_net *net = t->net;
+    const bp_samples *s = t->s;
+    size_t n_out = net->width[net->n_layers];
+    double sum = 0;
+    size_t correct = 0;
+    for (size_t k = 0; k < t->n_val; k++) {
+        size_t r = t->val_rows[k];
+        const bp_real *out = bp_net_forward(net, s->x + r * s->n_inputs);
+        const bp_real *expected = row_target(t, r);
+        sum += bp_loss_row(t->o->loss, net->act[net->n_layers - 1], out, expected, n_out);
+        if (s->label && bp_argmax(out, n_out) == s->label[r]) correct++;
+    }
+    *loss = mean_loss(t, sum, t->n_val);
+    *accuracy = s->label ? (double)correct / (double)t->n_val * 100.0 : NAN;
+}
+
+static bp_status run_epochs(trainer *t, bp_rng *rng, bp_error *err)
+{
+    const bp_train_options *o = t->o;
+    double start = now_seconds(), best_val = INFINITY;
+    size_t since_best = 0;
+    for (size_t epoch = 0; epoch < o->epochs; epoch++) {
+        double lr = bp_schedule_rate(o, epoch);
+        if (o->shuffle) shuffle_rows(t->order, t->n_train, rng);
+        double sum = online_epoch(t, lr);
+        if (!isfinite(sum))
+            return bp_error_set(err, BP_ERR_NUMERIC,
+                                "training diverged at epoch %zu: the loss is not finite "
+                                "(try a lower learning rate, or scale the data)", epoch + 1);
+        bp_epoch_report rep = {epoch, o->epochs, sum, mean_loss(t, sum, t->n_train), NAN, NAN,
+                               lr, 0, t->n_train};
+        if (t->n_val) {
+            validate(t, &rep.val_loss, &rep.val_accuracy);
+            if (rep.val_loss < best_val) {
+                best_val = rep.val_loss;
+                since_best = 0;
+                memcpy(t->best, t->net->params, t->net->n_params * sizeof *t->best);
+            } else {
+                since_best++;
+            }
+        }
+        rep.seconds = now_seconds() - start;
+        if (o->on_epoch && o->on_epoch(o->user, &rep)) break;
+        if (t->n_val && since_best >= o->patience && o->patience > 0) break;
+    }
+    if (t->n_val && isfinite(best_val))
+        memcpy(t->net->params, t->best, t->net->n_params * sizeof *t->best);
+    return BP_OK;
+}
+
+bp_status bp_train(bp_net *net, const bp_samples *samples, const bp_train_options *opts,
+                   bp_rng *rng, bp_error *err)
+{
+    bp_status st = check_options(net, samples, opts, err);
+    if (st != BP_OK) return st;
+    trainer t;
+    st = trainer_init(&t, net, samples, opts, rng, err);
+    if (st == BP_OK) st = run_epochs(&t, rng, err);
+    trainer_free(&t);
+    return st;
+}
