@@ -47,19 +47,6 @@ void bp_activate(bp_activation act, bp_real *v, size_t n)
     }
 }
 
-bp_real bp_activation_derivative(bp_activation act, bp_real out)
-{
-    switch (act) {
-    case BP_ACT_SIGMOID: return out * ((bp_real)1.0 - out);
-    case BP_ACT_TANH: return (bp_real)1.0 - out * out;
-    case BP_ACT_RELU: return out > 0 ? (bp_real)1 : (bp_real)0;
-    case BP_ACT_LEAKY: return out > 0 ? (bp_real)1 : BP_LEAKY_SLOPE;
-    case BP_ACT_LINEAR: return 1;
-    case BP_ACT_SOFTMAX: return 1;
-    }
-    return 1;
-}
-
 static const char *const activation_names[] = {"sigmoid", "tanh", "relu",
                                                "leaky", "linear", "softmax"};
 

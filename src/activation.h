@@ -12,6 +12,17 @@ void bp_activate(bp_activation act, bp_real *values, size_t n);
 /* Derivative of act at a neuron, from its output (not its input): the
  * tutorial's transfer_derivative(output) = output * (1 - output). Not
  * defined for softmax (whose Jacobian couples the outputs). */
-bp_real bp_activation_derivative(bp_activation act, bp_real output);
+static inline bp_real bp_activation_derivative(bp_activation act, bp_real out)
+{
+    switch (act) {
+    case BP_ACT_SIGMOID: return out * ((bp_real)1.0 - out);
+    case BP_ACT_TANH: return (bp_real)1.0 - out * out;
+    case BP_ACT_RELU: return out > 0 ? (bp_real)1 : (bp_real)0;
+    case BP_ACT_LEAKY: return out > 0 ? (bp_real)1 : BP_LEAKY_SLOPE;
+    case BP_ACT_LINEAR:
+    case BP_ACT_SOFTMAX: return 1;
+    }
+    return 1;
+}
 
 #endif

@@ -40,6 +40,7 @@ typedef struct trainer {
     size_t *val_rows;       /* held-out rows for early stopping */
     size_t n_val;
     bp_real *target;        /* one row's expected outputs */
+    size_t hot;             /* the index set to 1 in target */
     bp_real *grad;          /* gradient, same layout as the parameters */
     unsigned char *decays;  /* 1 for weights, 0 for biases */
     bp_real *best;          /* parameters at the best validation loss */
@@ -155,9 +156,11 @@ static const bp_real *row_target(trainer *t, size_t r)
 {
     const bp_samples *s = t->s;
     if (s->y) return s->y + r * s->n_outputs;
+    /* Only the previous row's 1 needs clearing: no memset per row. */
     size_t n_out = t->net->width[t->net->n_layers];
-    memset(t->target, 0, n_out * sizeof *t->target);
-    if (s->label[r] < n_out) t->target[s->label[r]] = 1;
+    if (t->hot < n_out) t->target[t->hot] = 0;
+    t->hot = s->label[r];
+    if (t->hot < n_out) t->target[t->hot] = 1;
     return t->target;
 }
 
