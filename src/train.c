@@ -3,6 +3,7 @@
  * options it is the tutorial's train_network(), bit for bit. */
 #include "net.h"
 
+#include "batch.h"
 #include "error.h"
 #include "loss.h"
 #include "optim.h"
@@ -46,6 +47,8 @@ typedef struct trainer {
     bp_real *best;          /* parameters at the best validation loss */
     bp_optim optim;
     int fused_sgd;          /* plain SGD: update in place, the tutorial's way */
+    size_t batch;           /* rows per step; 1 = online */
+    bp_batch_ws ws;         /* matrices for batches of more than one row */
 } trainer;
 
 static double now_seconds(void)
@@ -101,6 +104,7 @@ static void trainer_free(trainer *t)
     free(t->decays);
     free(t->best);
     bp_optim_free(&t->optim);
+    bp_batch_ws_free(&t->ws);
 }
 
 /* Splits the rows into training and held-out validation rows. */
@@ -138,7 +142,12 @@ static bp_status trainer_init(trainer *t, bp_net *net, const bp_samples *s,
     if (!t->order || !t->target) return bp_error_nomem(err, "training rows");
     bp_status st = split_validation(t, rng, err);
     if (st != BP_OK) return st;
-    t->fused_sgd = o->optimizer == BP_OPT_SGD && o->l2 == 0;
+    t->batch = o->batch_size == 0 || o->batch_size > t->n_train ? t->n_train : o->batch_size;
+    if (t->batch > 1) {
+        st = bp_batch_ws_init(&t->ws, net, t->batch, o->threads, err);
+        if (st != BP_OK) return st;
+    }
+    t->fused_sgd = t->batch == 1 && o->optimizer == BP_OPT_SGD && o->l2 == 0;
     if (!t->fused_sgd) {
         t->grad = calloc(net->n_params, sizeof *t->grad);
         t->decays = calloc(net->n_params, 1);
@@ -205,6 +214,30 @@ static double online_epoch(trainer *t, double lr)
     return sum_error;
 }
 
+/* Copies a batch's rows and targets into the workspace matrices. */
+static void gather_batch(trainer *t, const size_t *rows, size_t n)
+{
+    const bp_samples *s = t->s;
+    size_t n_in = s->n_inputs, n_out = t->net->width[t->net->n_layers];
+    for (size_t k = 0; k < n; k++) {
+        memcpy(t->ws.x + k * n_in, s->x + rows[k] * n_in, n_in * sizeof *t->ws.x);
+        memcpy(t->ws.t + k * n_out, row_target(t, rows[k]), n_out * sizeof *t->ws.t);
+    }
+}
+
+/* One epoch in batches of t->batch rows (the last one may be smaller). */
+static double batched_epoch(trainer *t, double lr)
+{
+    double sum_error = 0;
+    for (size_t start = 0; start < t->n_train; start += t->batch) {
+        size_t n = t->n_train - start < t->batch ? t->n_train - start : t->batch;
+        gather_batch(t, t->order + start, n);
+        sum_error += bp_batch_gradient(t->net, &t->ws, n, t->o->loss, t->grad);
+        bp_optim_step(&t->optim, t->net->params, t->grad, lr);
+    }
+    return sum_error;
+}
+
 /* Mean loss per row, for reporting (MSE also averages over outputs). */
 static double mean_loss(const trainer *t, double sum, size_t rows)
 {
@@ -239,7 +272,7 @@ static bp_status run_epochs(trainer *t, bp_rng *rng, bp_error *err)
     for (size_t epoch = 0; epoch < o->epochs; epoch++) {
         double lr = bp_schedule_rate(o, epoch);
         if (o->shuffle) shuffle_rows(t->order, t->n_train, rng);
-        double sum = online_epoch(t, lr);
+        double sum = t->batch > 1 ? batched_epoch(t, lr) : online_epoch(t, lr);
         if (!isfinite(sum))
             return bp_error_set(err, BP_ERR_NUMERIC,
                                 "training diverged at epoch %zu: the loss is not finite "

@@ -1,0 +1,104 @@
+#include "batch.h"
+
+#include "activation.h"
+#include "error.h"
+#include "loss.h"
+#include "net.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bp_status bp_batch_ws_init(bp_batch_ws *ws, const bp_net *net, size_t capacity, size_t threads,
+                           bp_error *err)
+{
+    memset(ws, 0, sizeof *ws);
+    ws->capacity = capacity;
+    size_t units = net->n_units, cells_x, cells_t, cells_a;
+    if (!bp_mul_size(capacity, net->width[0], &cells_x) ||
+        !bp_mul_size(capacity, net->width[net->n_layers], &cells_t) ||
+        !bp_mul_size(capacity, units, &cells_a) || cells_a > ((size_t)-1) / 2 / sizeof(bp_real))
+        return bp_error_set(err, BP_ERR_NOMEM, "batch of %zu rows is too large", capacity);
+    ws->x = malloc(cells_x * sizeof *ws->x);
+    ws->t = malloc(cells_t * sizeof *ws->t);
+    ws->act = malloc(cells_a * sizeof *ws->act);
+    ws->delta = malloc(cells_a * sizeof *ws->delta);
+    ws->offset = malloc(net->n_layers * sizeof *ws->offset);
+    if (!ws->x || !ws->t || !ws->act || !ws->delta || !ws->offset) {
+        bp_batch_ws_free(ws);
+        return bp_error_nomem(err, "batch workspace");
+    }
+    for (size_t l = 0; l < net->n_layers; l++) ws->offset[l] = capacity * net->unit_offset[l];
+    ws->isa = bp_cpu_isa();
+    bp_status st = bp_pool_create(&ws->pool, threads, err);
+    if (st != BP_OK) bp_batch_ws_free(ws);
+    return st;
+}
+
+void bp_batch_ws_free(bp_batch_ws *ws)
+{
+    free(ws->x);
+    free(ws->t);
+    free(ws->act);
+    free(ws->delta);
+    free(ws->offset);
+    bp_pool_free(ws->pool);
+    memset(ws, 0, sizeof *ws);
+}
+
+/* Z = X W^T + b, then the activation, row by row. */
+static void forward_layer(bp_net *net, bp_batch_ws *ws, size_t l, const bp_real *in, size_t n)
+{
+    size_t n_in = net->width[l], n_out = net->width[l + 1];
+    bp_real *out = ws->act + ws->offset[l];
+    const bp_real *b = bp_net_bias(net, l);
+    bp_gemm(ws->pool, ws->isa, BP_NO_TRANS, BP_TRANS, n, n_out, n_in, 1, in, n_in,
+            bp_net_weights(net, l), n_in, 0, out, n_out);
+    for (size_t r = 0; r < n; r++) {
+        bp_real *row = out + r * n_out;
+        for (size_t j = 0; j < n_out; j++) row[j] += b[j];
+        bp_activate(net->act[l], row, n_out);
+    }
+}
+
+/* Gradient of layer l from its deltas; then the deltas of layer l - 1. */
+static void backward_layer(bp_net *net, bp_batch_ws *ws, size_t l, size_t n, bp_real *grad)
+{
+    size_t n_in = net->width[l], n_out = net->width[l + 1];
+    const bp_real *d = ws->delta + ws->offset[l];
+    const bp_real *in = l ? ws->act + ws->offset[l - 1] : ws->x;
+    const bp_real scale = (bp_real)1 / (bp_real)n;
+    bp_real *gW = grad + net->w_offset[l], *gb = grad + net->b_offset[l];
+    bp_gemm(ws->pool, ws->isa, BP_TRANS, BP_NO_TRANS, n_out, n_in, n, scale, d, n_out, in, n_in, 0,
+            gW, n_in);
+    for (size_t j = 0; j < n_out; j++) gb[j] = 0;
+    for (size_t r = 0; r < n; r++)
+        for (size_t j = 0; j < n_out; j++) gb[j] += d[r * n_out + j];
+    for (size_t j = 0; j < n_out; j++) gb[j] *= scale;
+    if (l == 0) return;
+    bp_real *d_prev = ws->delta + ws->offset[l - 1];
+    const bp_real *a_prev = ws->act + ws->offset[l - 1];
+    bp_gemm(ws->pool, ws->isa, BP_NO_TRANS, BP_NO_TRANS, n, n_in, n_out, 1, d, n_out,
+            bp_net_weights(net, l), n_in, 0, d_prev, n_in);
+    bp_activation act = net->act[l - 1];
+    for (size_t i = 0; i < n * n_in; i++) d_prev[i] *= bp_activation_derivative(act, a_prev[i]);
+}
+
+double bp_batch_gradient(bp_net *net, bp_batch_ws *ws, size_t n, bp_loss loss, bp_real *grad)
+{
+    const bp_real *in = ws->x;
+    for (size_t l = 0; l < net->n_layers; l++) {
+        forward_layer(net, ws, l, in, n);
+        in = ws->act + ws->offset[l];
+    }
+    size_t last = net->n_layers - 1, n_out = net->width[net->n_layers];
+    const bp_real *out = ws->act + ws->offset[last];
+    bp_real *d = ws->delta + ws->offset[last];
+    double sum = 0;
+    for (size_t r = 0; r < n; r++) {
+        const bp_real *o = out + r * n_out, *t = ws->t + r * n_out;
+        sum += bp_loss_row(loss, net->act[last], o, t, n_out);
+        bp_loss_output_delta(loss, net->act[last], o, t, n_out, d + r * n_out);
+    }
+    for (size_t l = net->n_layers; l-- > 0;) backward_layer(net, ws, l, n, grad);
+    return sum;
+}

@@ -1,0 +1,54 @@
+/* Dense compute kernels (internal): a general matrix multiply.
+ *
+ * bp_gemm is our own cache-blocked GEMM: panels of op(A) and op(B) are
+ * packed into contiguous buffers and a register-blocked micro-kernel
+ * (AVX-512, AVX2+FMA, or portable C, chosen by the caller once with
+ * bp_cpu_isa()) computes tiles of C. Everything is row-major.
+ *
+ * Memory: bp_gemm never allocates. Its packing buffers are the per-worker
+ * scratch areas of the thread pool (see threads.h), allocated once with the
+ * pool; so create one pool per training run -- bp_pool_create(&pool, 1, ...)
+ * for single-threaded work -- and pass it to every call. With pool == NULL
+ * bp_gemm still works, using small buffers on the stack (about 60 KiB),
+ * but it is slower on large shapes because panels are repacked more often.
+ *
+ * Determinism: the output C is split into tiles and every element of C is
+ * computed by exactly one task, with a summation order that depends only on
+ * k and the isa, never on the tiling, the pool or its size. So for a given
+ * isa, results are bit-identical with a NULL pool and with pools of any
+ * size. Different isas round differently (the SIMD paths use FMA).
+ *
+ * Built with -DBP_USE_CBLAS, bp_gemm calls cblas_sgemm/cblas_dgemm instead
+ * (the pool and isa are then ignored, and threading is the BLAS library's).
+ */
+#ifndef BP_KERNELS_H
+#define BP_KERNELS_H
+
+#include "backprop.h"
+#include "threads.h"
+
+typedef enum bp_trans { BP_NO_TRANS = 0, BP_TRANS = 1 } bp_trans;
+
+typedef enum bp_isa { BP_ISA_PORTABLE, BP_ISA_AVX2, BP_ISA_AVX512 } bp_isa;
+
+/* The best code path this CPU (and OS) supports, detected at run time. */
+bp_isa bp_cpu_isa(void);
+
+/* "portable", "avx2" or "avx512". */
+const char *bp_isa_name(bp_isa isa);
+
+/* The GEMM implementation compiled in: "builtin" or "cblas (openblas)". */
+const char *bp_gemm_backend(void);
+
+/* C[m x n] = alpha * op(A) * op(B) + beta * C, row-major, leading dimensions
+ * lda/ldb/ldc. op(A) is m x k (A is stored m x k with lda >= k, or k x m
+ * with lda >= m when transposed); op(B) is k x n likewise. beta == 0 means C
+ * is overwritten (NaNs in C ignored); alpha == 0 or k == 0 gives beta * C
+ * without reading A or B. C must not overlap A or B. pool may be NULL
+ * (single thread). An isa above bp_cpu_isa() is lowered to it. */
+void bp_gemm(bp_pool *pool, bp_isa isa, bp_trans ta, bp_trans tb,
+             size_t m, size_t n, size_t k, bp_real alpha,
+             const bp_real *A, size_t lda, const bp_real *B, size_t ldb,
+             bp_real beta, bp_real *C, size_t ldc);
+
+#endif

@@ -1,0 +1,205 @@
+/* Finite-difference checks of the analytic gradient for every hidden
+ * activation x (output activation, loss) pairing, depths 1-3, batch sizes 1
+ * and > 1; and the batch path against the online path. */
+#include "backprop.h"
+#include "batch.h"
+#include "harness.h"
+#include "net.h"
+#include "loss.h"
+
+#include <stdlib.h>
+
+#ifdef BP_REAL_FLOAT
+#define STEP 1e-3
+#define TOL 2e-2
+#else
+#define STEP 1e-6
+#define TOL 1e-6
+#endif
+
+enum { N_IN = 4, N_OUT = 3, MAX_ROWS = 5 };
+
+typedef struct pairing {
+    bp_activation out;
+    bp_loss loss;
+} pairing;
+
+static const pairing pairings[] = {{BP_ACT_SIGMOID, BP_LOSS_SSE}, {BP_ACT_SOFTMAX, BP_LOSS_SSE},
+                                   {BP_ACT_SOFTMAX, BP_LOSS_XENT}, {BP_ACT_SIGMOID, BP_LOSS_XENT},
+                                   {BP_ACT_LINEAR, BP_LOSS_MSE},   {BP_ACT_TANH, BP_LOSS_SSE}};
+
+/* The objective the gradient belongs to: squared errors carry a factor 1/2. */
+static double objective(bp_net *net, const bp_real *x, const bp_real *t, size_t n, bp_loss loss)
+{
+    double sum = 0;
+    size_t last = bp_net_layers(net) - 1;
+    for (size_t r = 0; r < n; r++) {
+        const bp_real *o = bp_net_forward(net, x + r * N_IN);
+        sum += bp_loss_row(loss, bp_net_activation(net, last), o, t + r * N_OUT, N_OUT);
+    }
+    return (loss == BP_LOSS_XENT ? 1.0 : 0.5) * sum / (double)n;
+}
+
+static double central_difference(bp_net *net, const bp_batch_ws *ws, size_t n_rows, bp_loss loss,
+                                 bp_real *param, double step)
+{
+    bp_real saved = *param;
+    *param = saved + (bp_real)step;
+    double up = objective(net, ws->x, ws->t, n_rows, loss);
+    *param = saved - (bp_real)step;
+    double down = objective(net, ws->x, ws->t, n_rows, loss);
+    *param = saved;
+    return (up - down) / (2 * step);
+}
+
+static int check_one(bp_activation hidden, pairing p, size_t depth, size_t n_rows)
+{
+    size_t widths[5] = {N_IN, 5, 4, 3, 0};
+    bp_activation acts[4] = {hidden, hidden, hidden, hidden};
+    widths[depth] = N_OUT;
+    acts[depth - 1] = p.out;
+    bp_net *net;
+    bp_error err;
+    if (bp_net_create(&net, depth, widths, acts, &err) != BP_OK) return 0;
+    bp_rng rng;
+    bp_rng_seed(&rng, 11 + depth);
+    bp_net_init(net, BP_INIT_XAVIER, &rng);
+    size_t n_params;
+    bp_real *params = bp_net_params(net, &n_params);
+    for (size_t i = 0; i < n_params; i++) params[i] += (bp_real)(0.1 * (bp_rng_random(&rng) - 0.5));
+    bp_batch_ws ws;
+    if (bp_batch_ws_init(&ws, net, n_rows, 1, &err) != BP_OK) { bp_net_free(net); return 0; }
+    for (size_t r = 0; r < n_rows; r++) {
+        for (size_t i = 0; i < N_IN; i++) ws.x[r * N_IN + i] = (bp_real)(2 * bp_rng_random(&rng) - 1);
+        for (size_t j = 0; j < N_OUT; j++)
+            ws.t[r * N_OUT + j] = p.loss == BP_LOSS_MSE ? (bp_real)bp_rng_random(&rng)
+                                                        : (bp_real)(j == r % N_OUT);
+    }
+    bp_real *grad = calloc(n_params, sizeof *grad);
+    bp_batch_gradient(net, &ws, n_rows, p.loss, grad);
+    int ok = 1;
+    for (size_t i = 0; i < n_params; i++) {
+        double numeric = central_difference(net, &ws, n_rows, p.loss, &params[i], STEP);
+        double half = central_difference(net, &ws, n_rows, p.loss, &params[i], STEP / 2);
+        double tol = TOL * (1 + fabs(numeric));
+        /* Two step sizes disagreeing means a ReLU kink lies within the step:
+         * the derivative is not defined there, so there is nothing to check. */
+        if (fabs(numeric - half) > tol) continue;
+        if (fabs(numeric - (double)grad[i]) > tol) {
+            fprintf(stderr, "  %s hidden, %s/%s, depth %zu, batch %zu: param %zu analytic %.10g numeric %.10g\n",
+                    bp_activation_name(hidden), bp_activation_name(p.out), bp_loss_name(p.loss), depth,
+                    n_rows, i, (double)grad[i], numeric);
+            ok = 0;
+            break;
+        }
+    }
+    free(grad);
+    bp_batch_ws_free(&ws);
+    bp_net_free(net);
+    return ok;
+}
+
+static void test_gradients_match_finite_differences(void)
+{
+    const bp_activation hidden[] = {BP_ACT_SIGMOID, BP_ACT_TANH, BP_ACT_RELU, BP_ACT_LEAKY, BP_ACT_LINEAR};
+    for (size_t h = 0; h < sizeof hidden / sizeof *hidden; h++)
+        for (size_t p = 0; p < sizeof pairings / sizeof *pairings; p++)
+            for (size_t depth = 1; depth <= 3; depth++) {
+                CHECK(check_one(hidden[h], pairings[p], depth, 1));
+                CHECK(check_one(hidden[h], pairings[p], depth, MAX_ROWS));
+            }
+}
+
+/* Online SGD and the batch path with one row per batch give the same model. */
+static void test_batch_of_one_matches_online(void)
+{
+    const size_t widths[3] = {N_IN, 6, N_OUT};
+    bp_net *online, *batched;
+    bp_error err;
+    CHECK(bp_net_create(&online, 2, widths, NULL, &err) == BP_OK);
+    bp_rng rng;
+    bp_rng_seed(&rng, 5);
+    bp_net_init(online, BP_INIT_UNIFORM, &rng);
+    CHECK(bp_net_clone(&batched, online, &err) == BP_OK);
+    bp_real x[20 * N_IN];
+    uint32_t labels[20];
+    for (size_t r = 0; r < 20; r++) {
+        for (size_t i = 0; i < N_IN; i++) x[r * N_IN + i] = (bp_real)bp_rng_random(&rng);
+        labels[r] = (uint32_t)(r % N_OUT);
+    }
+    bp_samples s = {x, N_IN, labels, NULL, N_OUT, NULL, 20};
+    bp_train_options o;
+    bp_train_defaults(&o);
+    o.epochs = 5;
+    CHECK(bp_train(online, &s, &o, &rng, &err) == BP_OK);
+    bp_batch_ws ws;
+    CHECK(bp_batch_ws_init(&ws, batched, 1, 1, &err) == BP_OK);
+    size_t n_params;
+    bp_real *params = bp_net_params(batched, &n_params);
+    bp_real *grad = calloc(n_params, sizeof *grad);
+    for (size_t e = 0; e < 5; e++)
+        for (size_t r = 0; r < 20; r++) {
+            memcpy(ws.x, x + r * N_IN, sizeof(bp_real) * N_IN);
+            for (size_t j = 0; j < N_OUT; j++) ws.t[j] = (bp_real)(j == labels[r]);
+            bp_batch_gradient(batched, &ws, 1, BP_LOSS_SSE, grad);
+            for (size_t i = 0; i < n_params; i++) params[i] -= (bp_real)0.3 * grad[i];
+        }
+    const bp_real *a = bp_net_params(online, NULL);
+    double worst = 0;
+    for (size_t i = 0; i < n_params; i++) worst = fmax(worst, fabs((double)a[i] - (double)params[i]));
+    CHECK(worst < (sizeof(bp_real) == 4 ? 1e-4 : 1e-12));
+    free(grad);
+    bp_batch_ws_free(&ws);
+    bp_net_free(online);
+    bp_net_free(batched);
+}
+
+/* The same seed gives the same model with 1 and with 2 threads. */
+static void test_threads_do_not_change_the_model(void)
+{
+    const size_t widths[4] = {N_IN, 64, 32, N_OUT};
+    const bp_activation acts[3] = {BP_ACT_RELU, BP_ACT_TANH, BP_ACT_SOFTMAX};
+    bp_real x[200 * N_IN];
+    uint32_t labels[200];
+    bp_rng rng;
+    bp_rng_seed(&rng, 9);
+    for (size_t r = 0; r < 200; r++) {
+        for (size_t i = 0; i < N_IN; i++) x[r * N_IN + i] = (bp_real)bp_rng_random(&rng);
+        labels[r] = (uint32_t)(x[r * N_IN] > 0.5) + (uint32_t)(x[r * N_IN + 1] > 0.7);
+    }
+    bp_samples s = {x, N_IN, labels, NULL, N_OUT, NULL, 200};
+    bp_real *result[2];
+    size_t n_params = 0;
+    for (size_t threads = 1; threads <= 2; threads++) {
+        bp_net *net;
+        bp_error err;
+        CHECK(bp_net_create(&net, 3, widths, acts, &err) == BP_OK);
+        bp_rng_seed(&rng, 4);
+        bp_net_init(net, BP_INIT_HE, &rng);
+        bp_train_options o;
+        bp_train_defaults(&o);
+        o.epochs = 5;
+        o.batch_size = 16;
+        o.shuffle = 1;
+        o.loss = BP_LOSS_XENT;
+        o.optimizer = BP_OPT_ADAM;
+        o.learning_rate = 0.01;
+        o.threads = threads;
+        CHECK(bp_train(net, &s, &o, &rng, &err) == BP_OK);
+        const bp_real *p = bp_net_params(net, &n_params);
+        result[threads - 1] = malloc(n_params * sizeof(bp_real));
+        memcpy(result[threads - 1], p, n_params * sizeof(bp_real));
+        bp_net_free(net);
+    }
+    CHECK(memcmp(result[0], result[1], n_params * sizeof(bp_real)) == 0);
+    free(result[0]);
+    free(result[1]);
+}
+
+int main(void)
+{
+    RUN(test_gradients_match_finite_differences);
+    RUN(test_batch_of_one_matches_online);
+    RUN(test_threads_do_not_change_the_model);
+    return harness_finish();
+}
