@@ -37,6 +37,29 @@ int cli_size_list(const char *option, const char *text, size_t *out, size_t max,
 int cli_fail(const bp_error *err);
 int cli_usage_error(const char *fmt, ...);
 
+/* Network and training settings shared by the commands that train. */
+typedef struct cli_training {
+    bp_net_spec net;
+    bp_train_options train;
+    bp_scale scale;
+    const char *seed;
+    size_t hidden[64];
+    bp_activation acts[64];
+} cli_training;
+
+/* Number of options cli_add_training_options appends. */
+enum { CLI_TRAINING_OPTIONS = 21 };
+size_t cli_add_training_options(cli_option *options, size_t n);
+void cli_training_defaults(cli_training *t);
+int cli_read_training(const cli_args *args, cli_training *t);
+extern const char cli_training_help[];
+
+/* Options that say how to read a CSV file: --target, --ignore, --classes,
+ * --delimiter, --header/--no-header, --missing. */
+enum { CLI_LOAD_OPTIONS = 7 };
+size_t cli_add_load_options(cli_option *options, size_t n);
+int cli_read_load_options(const cli_args *args, bp_load_options *load);
+
 int cmd_cv(int argc, char **argv);
 
 #endif

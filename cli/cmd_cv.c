@@ -11,40 +11,39 @@ static const char cv_usage[] =
     "k-fold cross-validation of a network on a CSV file (the class in the last\n"
     "column). Prints the accuracy of each fold and their mean, as the tutorial does.\n"
     "\n"
-    "options (defaults are the tutorial's):\n"
-    "  --folds K          number of folds (5)\n"
-    "  --lr X             learning rate (0.3)\n"
-    "  --epochs N         training epochs (500)\n"
-    "  --hidden N[,N...]  hidden layer widths (5)\n"
-    "  --seed S           random seed, any non-negative integer (1)\n"
-    "  --classes L1,L2,.. class order (default: sorted labels, numerically\n"
-    "                     when every label is a number)\n"
-    "  --tutorial         scale over the whole file before splitting, exactly as\n"
-    "                     the tutorial does (default: the scaler is fitted on\n"
-    "                     each fold's training rows only)\n"
-    "  --help             this text\n";
+    "evaluation and data:\n"
+    "  --folds K                number of folds (5)\n"
+    "  --classes L1,L2,..       class order (default: sorted labels, numerically\n"
+    "                           when every label is a number)\n"
+    "  --tutorial               scale over the whole file before splitting, exactly as\n"
+    "                           the tutorial does (default: the scaler is fitted on\n"
+    "                           each fold's training rows only)\n"
+    "  --target COL             target column, a header name or 1-based number (last)\n"
+    "  --ignore COL[,COL...]    columns to leave out\n"
+    "  --delimiter C            field delimiter: , ; tab | space (detected)\n"
+    "  --header, --no-header    whether the first row names the columns (detected)\n"
+    "  --missing M              error, drop or mean: what to do with missing values\n"
+    "                           (?, empty, NA, NaN) (error)\n"
+    "  --help                   this text\n"
+    "\n";
 
 typedef struct cv_config {
     const char *file;
-    const char *seed;
     bp_load_options load;
     bp_cv_options cv;
-    size_t hidden[64];
+    cli_training training;
 } cv_config;
 
 static int read_cv_options(cli_args *args, cv_config *c)
 {
     const char *v;
     c->file = args->positional[0];
-    c->seed = cli_value(args, "seed") ? cli_value(args, "seed") : "1";
-    c->load.classes = cli_value(args, "classes");
+    if (!cli_read_load_options(args, &c->load)) return 0;
+    if (!cli_read_training(args, &c->training)) return 0;
+    c->cv.net = c->training.net;
+    c->cv.train = c->training.train;
+    c->cv.scale = c->training.scale;
     if ((v = cli_value(args, "folds")) && !cli_size("folds", v, 2, &c->cv.folds)) return 0;
-    if ((v = cli_value(args, "lr")) && !cli_positive("lr", v, &c->cv.train.learning_rate)) return 0;
-    if ((v = cli_value(args, "epochs")) && !cli_size("epochs", v, 1, &c->cv.train.epochs)) return 0;
-    if ((v = cli_value(args, "hidden"))) {
-        if (!cli_size_list("hidden", v, c->hidden, 64, &c->cv.net.n_hidden)) return 0;
-        c->cv.net.hidden = c->hidden;
-    }
     c->cv.scale_whole_file = cli_value(args, "tutorial") != NULL;
     return 1;
 }
@@ -62,13 +61,15 @@ static void print_scores(const bp_cv_result *res)
 
 int cmd_cv(int argc, char **argv)
 {
-    cli_option options[] = {{"folds", 1, NULL},   {"lr", 1, NULL},      {"epochs", 1, NULL},
-                            {"hidden", 1, NULL},  {"seed", 1, NULL},    {"classes", 1, NULL},
-                            {"tutorial", 0, NULL}, {"help", 0, NULL}};
-    cli_args args = {options, sizeof options / sizeof *options, {0}, 0};
+    cli_option options[CLI_TRAINING_OPTIONS + CLI_LOAD_OPTIONS + 3] = {
+        {"folds", 1, NULL}, {"tutorial", 0, NULL}, {"help", 0, NULL}};
+    size_t n_options = cli_add_load_options(options, 3);
+    n_options = cli_add_training_options(options, n_options);
+    cli_args args = {options, n_options, {0}, 0};
     if (!cli_parse(&args, argc, argv, "cv")) return EXIT_USAGE;
     if (cli_value(&args, "help")) {
         fputs(cv_usage, stdout);
+        fputs(cli_training_help, stdout);
         return EXIT_OK;
     }
     if (args.n_positional != 1) {
@@ -79,10 +80,11 @@ int cmd_cv(int argc, char **argv)
     memset(&c, 0, sizeof c);
     bp_load_defaults(&c.load);
     bp_cv_defaults(&c.cv);
+    cli_training_defaults(&c.training);
     if (!read_cv_options(&args, &c)) return EXIT_USAGE;
     bp_error err;
     bp_rng rng;
-    if (bp_rng_seed_decimal(&rng, c.seed, &err) != BP_OK) return cli_fail(&err);
+    if (bp_rng_seed_decimal(&rng, c.training.seed, &err) != BP_OK) return cli_fail(&err);
     bp_dataset *ds;
     if (bp_dataset_load(&ds, c.file, &c.load, &err) != BP_OK) return cli_fail(&err);
     bp_cv_result res;

@@ -100,5 +100,41 @@ expect_fail "non-numeric feature" 2 "text.csv:3:3: non-numeric value 'x7'" "$BP"
 printf '1,2,a\n3,4,a\n5,6,a\n' >"$TMP/one.csv"
 expect_fail "single class" 2 "only one class" "$BP" cv --folds 2 "$TMP/one.csv"
 
+# --- beyond the tutorial: networks, losses, optimisers, batches
+for args in "--hidden 8,4 --activation relu,tanh --loss xent --init he" \
+            "--batch 16 --optimizer adam --lr 0.01" "--batch all --optimizer momentum --lr 0.5" \
+            "--batch 8 --optimizer nesterov --l2 0.001 --schedule step --decay 0.5 --step-epochs 5" \
+            "--validation 0.2 --patience 3 --scale standard" "--loss mse --schedule invtime --init xavier"; do
+    # shellcheck disable=SC2086
+    "$BP" cv --epochs 20 $args "$SEEDS" >"$TMP/out" 2>"$TMP/err" &&
+        grep -qE '^Mean Accuracy: [0-9]+\.[0-9]{3}%$' "$TMP/out" && ok || { bad "cv $args"; head -3 "$TMP/err"; }
+done
+"$BP" cv --epochs 10 --batch 8 --threads 1 --optimizer adam --lr 0.01 "$SEEDS" >"$TMP/t1" &&
+    "$BP" cv --epochs 10 --batch 8 --threads 2 --optimizer adam --lr 0.01 "$SEEDS" >"$TMP/t2" &&
+    cmp -s "$TMP/t1" "$TMP/t2" && ok || bad "same result with 1 and 2 threads"
+expect_fail "xent with linear output" 2 "cross-entropy needs a softmax or sigmoid output" \
+    "$BP" cv --loss xent --output-activation linear "$SEEDS"
+expect_fail "softmax hidden" 2 "softmax is for the output layer" "$BP" cv --activation softmax "$SEEDS"
+expect_fail "activation count" 2 "lists 2 activations for 1 hidden" "$BP" cv --activation relu,tanh "$SEEDS"
+expect_fail "unknown optimizer" 2 "unknown optimizer 'adamw'" "$BP" cv --optimizer adamw "$SEEDS"
+expect_fail "momentum out of range" 2 "--momentum must be a number in" "$BP" cv --momentum 1.5 "$SEEDS"
+expect_fail "validation out of range" 2 "--validation must be a number in" "$BP" cv --validation 1 "$SEEDS"
+expect_fail "bad --batch" 2 "--batch must be a whole number" "$BP" cv --batch some "$SEEDS"
+expect_fail "bad --target" 2 "no column 'price'" "$BP" cv --target price "$SEEDS"
+expect_fail "bad --delimiter" 2 "--delimiter must be one of" "$BP" cv --delimiter x "$SEEDS"
+
+# --- the shared data sets, where present
+SHARED=${BACKPROP_SHARED_DATA:-../shared/data}
+if [ -f "$SHARED/iris.csv" ]; then
+    "$BP" cv --epochs 50 "$SHARED/iris.csv" >"$TMP/out" 2>&1 &&
+        grep -q '^Mean Accuracy' "$TMP/out" && ok || bad "iris (string labels)"
+    "$BP" cv --epochs 20 "$SHARED/ionosphere.csv" >"$TMP/out" 2>&1 &&
+        grep -q '^Mean Accuracy' "$TMP/out" && ok || bad "ionosphere (a constant column)"
+    "$BP" cv --epochs 5 --hidden 16 --loss xent --batch 32 "$SHARED/abalone.csv" >"$TMP/out" 2>&1 &&
+        grep -q '^Mean Accuracy' "$TMP/out" && ok || bad "abalone (a categorical column)"
+else
+    echo "skip: $SHARED is not present; the shared data set checks did not run"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
