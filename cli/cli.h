@@ -5,6 +5,7 @@
 #include "backprop.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Exit statuses (see backprop(1)). */
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -56,9 +57,34 @@ extern const char cli_training_help[];
 
 /* Options that say how to read a CSV file: --target, --ignore, --classes,
  * --delimiter, --header/--no-header, --missing. */
-enum { CLI_LOAD_OPTIONS = 7 };
+enum { CLI_LOAD_OPTIONS = 8 };
 size_t cli_add_load_options(cli_option *options, size_t n);
 int cli_read_load_options(const cli_args *args, bp_load_options *load);
+
+/* The live progress line (on a terminal, unless quiet) and --history. */
+typedef struct cli_progress {
+    int live, shown, seen_epoch;
+    size_t run, runs;          /* which training run (fold) of how many */
+    double last_draw;
+    bp_epoch_report last;
+    FILE *history;
+    char *history_tmp;
+    const char *history_path;
+} cli_progress;
+
+/* Hooks the progress display into train's on_epoch; 0 when the history
+ * file cannot be created (an error was printed). */
+int cli_progress_start(cli_progress *p, bp_train_options *train, int quiet, size_t runs,
+                       const char *history_path);
+/* Ends the line and moves the history file into place when ok. */
+int cli_progress_end(cli_progress *p, int ok);
+
+/* Applies the task's defaults: regression gets a linear output and mse
+ * unless --output-activation / --loss say otherwise. */
+void cli_apply_task(const cli_args *args, bp_task task, cli_training *t);
+
+/* The confusion matrix and per-class precision, recall, F1 and support. */
+void cli_print_confusion(const bp_metrics *m, const bp_dataset *ds);
 
 int cmd_cv(int argc, char **argv);
 

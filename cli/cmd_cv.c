@@ -1,6 +1,7 @@
 /* backprop cv: k-fold cross-validation, printed as the tutorial prints it. */
 #include "cli.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,11 @@ static const char cv_usage[] =
     "  --tutorial               scale over the whole file before splitting, exactly as\n"
     "                           the tutorial does (default: the scaler is fitted on\n"
     "                           each fold's training rows only)\n"
+    "  --stratify               every fold keeps the class proportions\n"
+    "  --task T                 classification or regression (classification);\n"
+    "                           regression: linear output, mse, scaled target\n"
+    "  --quiet                  no progress line\n"
+    "  --history FILE.csv       write the loss of every epoch of every fold\n"
     "  --target COL             target column, a header name or 1-based number (last)\n"
     "  --ignore COL[,COL...]    columns to leave out\n"
     "  --delimiter C            field delimiter: , ; tab | space (detected)\n"
@@ -40,30 +46,79 @@ static int read_cv_options(cli_args *args, cv_config *c)
     c->file = args->positional[0];
     if (!cli_read_load_options(args, &c->load)) return 0;
     if (!cli_read_training(args, &c->training)) return 0;
+    cli_apply_task(args, c->load.task, &c->training);
     c->cv.net = c->training.net;
     c->cv.train = c->training.train;
     c->cv.scale = c->training.scale;
     if ((v = cli_value(args, "folds")) && !cli_size("folds", v, 2, &c->cv.folds)) return 0;
     c->cv.scale_whole_file = cli_value(args, "tutorial") != NULL;
+    c->cv.stratify = cli_value(args, "stratify") != NULL;
     return 1;
 }
 
-static void print_scores(const bp_cv_result *res)
+static void print_list(const char *title, const double *v, size_t n, size_t stride)
 {
     char num[40];
-    fputs("Scores: [", stdout);
-    for (size_t f = 0; f < res->folds; f++) {
-        bp_format_double(num, sizeof num, res->scores[f]);
-        printf("%s%s", f ? ", " : "", num);
+    printf("%s: [", title);
+    for (size_t i = 0; i < n; i++) {
+        bp_format_double(num, sizeof num, v[i * stride]);
+        printf("%s%s", i ? ", " : "", num);
     }
-    printf("]\nMean Accuracy: %.3f%%\n", res->mean);
+    puts("]");
+}
+
+/* Population standard deviation over the folds. */
+static double fold_std(const double *v, size_t n, size_t stride, double mean)
+{
+    double ss = 0;
+    for (size_t i = 0; i < n; i++) ss += (v[i * stride] - mean) * (v[i * stride] - mean);
+    return sqrt(ss / (double)n);
+}
+
+static void print_regression(const bp_cv_result *res)
+{
+    const bp_regression_metrics *m = res->fold_regression;
+    size_t stride = sizeof *m / sizeof(double), n = res->folds;
+    double rmse = 0, mae = 0, r2 = 0;
+    for (size_t f = 0; f < n; f++) {
+        rmse += m[f].rmse;
+        mae += m[f].mae;
+        r2 += m[f].r2;
+    }
+    rmse /= (double)n;
+    print_list("RMSE", &m[0].rmse, n, stride);
+    printf("Mean RMSE: %.4f (std %.4f)\n", rmse, fold_std(&m[0].rmse, n, stride, rmse));
+    print_list("MAE", &m[0].mae, n, stride);
+    printf("Mean MAE: %.4f\n", mae / (double)n);
+    print_list("R2", &m[0].r2, n, stride);
+    printf("Mean R2: %.4f\n", r2 / (double)n);
+}
+
+static int print_classification(const bp_cv_result *res, const bp_dataset *ds, int tutorial)
+{
+    print_list("Scores", res->scores, res->folds, 1);
+    printf("Mean Accuracy: %.3f%%\n", res->mean);
+    if (tutorial) return EXIT_OK; /* exactly the tutorial's two lines */
+    printf("Std Accuracy: %.3f%%\n", fold_std(res->scores, res->folds, 1, res->mean));
+    bp_metrics m;
+    bp_error err;
+    const bp_samples s = bp_dataset_samples(ds);
+    if (bp_metrics_classification(&m, s.label, res->predicted, res->proba, res->n_rows,
+                                  res->n_classes, &err) != BP_OK)
+        return cli_fail(&err);
+    printf("Macro Precision: %.3f%%\nMacro Recall: %.3f%%\nMacro F1: %.3f%%\nLog Loss: %.4f\n",
+           100 * m.macro_precision, 100 * m.macro_recall, 100 * m.macro_f1, m.log_loss);
+    cli_print_confusion(&m, ds);
+    bp_metrics_free(&m);
+    return EXIT_OK;
 }
 
 int cmd_cv(int argc, char **argv)
 {
-    cli_option options[CLI_TRAINING_OPTIONS + CLI_LOAD_OPTIONS + 3] = {
-        {"folds", 1, NULL}, {"tutorial", 0, NULL}, {"help", 0, NULL}};
-    size_t n_options = cli_add_load_options(options, 3);
+    cli_option options[CLI_TRAINING_OPTIONS + CLI_LOAD_OPTIONS + 6] = {
+        {"folds", 1, NULL}, {"tutorial", 0, NULL}, {"help", 0, NULL},
+        {"stratify", 0, NULL}, {"history", 1, NULL}, {"quiet", 0, NULL}};
+    size_t n_options = cli_add_load_options(options, 6);
     n_options = cli_add_training_options(options, n_options);
     cli_args args = {options, n_options, {0}, 0};
     if (!cli_parse(&args, argc, argv, "cv")) return EXIT_USAGE;
@@ -88,10 +143,23 @@ int cmd_cv(int argc, char **argv)
     bp_dataset *ds;
     if (bp_dataset_load(&ds, c.file, &c.load, &err) != BP_OK) return cli_fail(&err);
     bp_cv_result res;
+    cli_progress progress;
+    if (!cli_progress_start(&progress, &c.cv.train, cli_value(&args, "quiet") != NULL, c.cv.folds,
+                            cli_value(&args, "history"))) {
+        bp_dataset_free(ds);
+        return EXIT_USAGE;
+    }
     bp_status st = bp_cross_validate(ds, &c.cv, &rng, &res, &err);
+    if (!cli_progress_end(&progress, st == BP_OK) && st == BP_OK) {
+        bp_dataset_free(ds);
+        bp_cv_result_free(&res);
+        return EXIT_RUNTIME;
+    }
+    int status = EXIT_OK;
+    if (st != BP_OK) status = cli_fail(&err);
+    else if (res.values) print_regression(&res);
+    else status = print_classification(&res, ds, c.cv.scale_whole_file);
     bp_dataset_free(ds);
-    if (st != BP_OK) return cli_fail(&err);
-    print_scores(&res);
     bp_cv_result_free(&res);
-    return EXIT_OK;
+    return status;
 }

@@ -9,7 +9,7 @@ static const struct {
     int takes_value;
 } load_option_names[CLI_LOAD_OPTIONS] = {{"target", 1},    {"ignore", 1},    {"classes", 1},
                                          {"delimiter", 1}, {"header", 0},    {"no-header", 0},
-                                         {"missing", 1}};
+                                         {"missing", 1},   {"task", 1}};
 
 size_t cli_add_load_options(cli_option *options, size_t n)
 {
@@ -43,6 +43,11 @@ int cli_read_load_options(const cli_args *args, bp_load_options *load)
         return cli_usage_error("--header and --no-header contradict each other"), 0;
     if (cli_value(args, "header")) load->header = 1;
     if (cli_value(args, "no-header")) load->header = 0;
+    if ((v = cli_value(args, "task"))) {
+        if (strcmp(v, "classification") == 0) load->task = BP_TASK_CLASSIFICATION;
+        else if (strcmp(v, "regression") == 0) load->task = BP_TASK_REGRESSION;
+        else return cli_usage_error("--task must be classification or regression, not '%s'", v), 0;
+    }
     if ((v = cli_value(args, "missing")) && bp_missing_parse(v, &load->missing, &err) != BP_OK) {
         cli_fail(&err);
         return 0;

@@ -170,3 +170,10 @@ const char cli_training_help[] =
     "  --threads N              worker threads for batches; 0 = all cores (0)\n"
     "  --scale S                minmax (the tutorial's), standard, none\n"
     "  --seed S                 random seed, any non-negative integer (1)\n";
+
+void cli_apply_task(const cli_args *args, bp_task task, cli_training *t)
+{
+    if (task != BP_TASK_REGRESSION) return;
+    if (!cli_value(args, "output-activation")) t->net.output_act = BP_ACT_LINEAR;
+    if (!cli_value(args, "loss")) t->train.loss = BP_LOSS_MSE;
+}

@@ -312,7 +312,41 @@ bp_status bp_scaler_fit(bp_scaler **out, bp_scale kind, const bp_real *x, size_t
                         const size_t *rows, size_t n_rows, bp_error *err);
 /* Scales n_rows rows from src into dst (which may be src). */
 void bp_scaler_apply(const bp_scaler *s, const bp_real *src, bp_real *dst, size_t n_rows);
+/* Maps a scaled value of feature j back to the original units. */
+bp_real bp_scaler_invert(const bp_scaler *s, size_t j, bp_real value);
 void bp_scaler_free(bp_scaler *s);
+
+/* -------------------------------------------------------------- metrics */
+
+typedef struct bp_class_metrics {
+    double precision, recall, f1; /* in [0, 1]; 0 where undefined */
+    size_t support;               /* rows whose actual class this is */
+} bp_class_metrics;
+
+typedef struct bp_metrics {
+    size_t n_classes;
+    size_t n;                     /* rows scored */
+    size_t *confusion;            /* n_classes x n_classes: row = actual, column = predicted */
+    bp_class_metrics *per_class;  /* n_classes entries */
+    double accuracy;              /* in % */
+    double macro_precision, macro_recall, macro_f1;
+    double log_loss;              /* mean -log p(actual class); NaN without probabilities */
+} bp_metrics;
+
+/* Classification metrics of predictions against actual classes; proba
+ * (n x n_classes, rows summing to 1) is optional and gives the log loss. */
+bp_status bp_metrics_classification(bp_metrics *m, const uint32_t *actual,
+                                    const uint32_t *predicted, const bp_real *proba, size_t n,
+                                    size_t n_classes, bp_error *err);
+void bp_metrics_free(bp_metrics *m);
+
+typedef struct bp_regression_metrics {
+    double rmse, mae, r2;
+} bp_regression_metrics;
+
+/* RMSE, MAE and R^2 of predictions (R^2 is 0 when the actual values are constant). */
+bp_regression_metrics bp_metrics_regression(const bp_real *actual, const bp_real *predicted,
+                                            const size_t *rows, size_t n);
 
 /* ----------------------------------------------------------- evaluation */
 
@@ -345,6 +379,7 @@ typedef struct bp_cv_options {
     int scale_whole_file;      /* 1 = fit the scaler on every row before the
                                   split, as the tutorial does; 0 = per fold,
                                   on the training rows only */
+    int stratify;              /* 1 = every fold keeps the class proportions */
     bp_net_spec net;           /* one hidden layer of 5, sigmoid */
     bp_train_options train;    /* the tutorial's */
 } bp_cv_options;
@@ -353,11 +388,20 @@ void bp_cv_defaults(bp_cv_options *o);
 
 typedef struct bp_cv_result {
     size_t folds;
-    double *scores;        /* accuracy per fold, in % */
+    size_t n_rows, n_classes;
+    double *scores;        /* accuracy per fold, in % (classification) */
     double mean;           /* sum(scores) / folds, summed in order */
-    size_t n_rows;
     uint32_t *predicted;   /* per row of the dataset: its predicted class */
+    bp_real *proba;        /* n_rows x n_classes: outputs normalised to sum 1 */
+    bp_real *values;       /* regression: the predicted value of each row */
+    bp_regression_metrics *fold_regression; /* regression: per fold */
 } bp_cv_result;
+
+/* Stratified k-fold: each class's rows, shuffled, are dealt round-robin to
+ * the folds, so every fold keeps the class proportions. Same outputs as
+ * bp_kfold_split. */
+bp_status bp_stratified_kfold_split(const uint32_t *labels, size_t n, size_t n_classes, size_t k,
+                                    bp_rng *rng, size_t *order, size_t *fold_start, bp_error *err);
 
 /* k-fold cross-validation: split (all rng draws first), then per fold a
  * fresh network initialised from rng, trained, and scored. */

@@ -3,7 +3,9 @@
 #include "dataset.h"
 
 #include "error.h"
+#include "net.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,9 +43,12 @@ bp_status bp_net_from_spec(bp_net **out, const bp_net_spec *spec, size_t n_input
 typedef struct cv_run {
     const bp_dataset *ds;
     const bp_cv_options *o;
+    size_t n_outputs;
     size_t *order, *fold_start;
     size_t *train_rows;
     bp_real *scaled;       /* the features as this fold sees them */
+    bp_real *scaled_y;     /* regression: the targets as this fold trains on them */
+    bp_scaler *y_scaler;   /* regression: this fold's target scaler */
 } cv_run;
 
 static bp_status scale_features(cv_run *run, const size_t *fit_rows, size_t n_fit, bp_error *err)
@@ -57,6 +62,53 @@ static bp_status scale_features(cv_run *run, const size_t *fit_rows, size_t n_fi
     return BP_OK;
 }
 
+/* Regression targets are scaled like the features, fitted on training rows. */
+static bp_status scale_targets(cv_run *run, const size_t *fit_rows, size_t n_fit, bp_error *err)
+{
+    bp_scaler_free(run->y_scaler);
+    run->y_scaler = NULL;
+    bp_status st = bp_scaler_fit(&run->y_scaler, run->o->scale, run->ds->y, 1, fit_rows, n_fit, err);
+    if (st == BP_OK) bp_scaler_apply(run->y_scaler, run->ds->y, run->scaled_y, run->ds->n_rows);
+    return st;
+}
+
+/* Probabilities from the output layer: softmax already sums to 1; other
+ * outputs are normalised by their sum. */
+static void store_proba(const bp_real *out, size_t n, bp_real *proba)
+{
+    bp_real sum = 0;
+    for (size_t j = 0; j < n; j++) sum += out[j] > 0 ? out[j] : 0;
+    for (size_t j = 0; j < n; j++)
+        proba[j] = sum > 0 ? (out[j] > 0 ? out[j] : 0) / sum : (bp_real)1 / (bp_real)n;
+}
+
+static void score_classification(cv_run *run, bp_net *net, size_t f, bp_cv_result *res)
+{
+    const bp_dataset *ds = run->ds;
+    size_t begin = run->fold_start[f], end = run->fold_start[f + 1], correct = 0;
+    for (size_t i = begin; i < end; i++) {
+        size_t row = run->order[i];
+        const bp_real *out = bp_net_forward(net, run->scaled + row * ds->n_features);
+        uint32_t p = (uint32_t)bp_argmax(out, run->n_outputs);
+        res->predicted[row] = p;
+        store_proba(out, run->n_outputs, res->proba + row * run->n_outputs);
+        correct += p == ds->label[row];
+    }
+    res->scores[f] = (double)correct / (double)(end - begin) * 100.0;
+}
+
+static void score_regression(cv_run *run, bp_net *net, size_t f, bp_cv_result *res)
+{
+    const bp_dataset *ds = run->ds;
+    size_t begin = run->fold_start[f], end = run->fold_start[f + 1];
+    for (size_t i = begin; i < end; i++) {
+        size_t row = run->order[i];
+        bp_real value = bp_net_forward(net, run->scaled + row * ds->n_features)[0];
+        res->values[row] = bp_scaler_invert(run->y_scaler, 0, value);
+    }
+    res->fold_regression[f] = bp_metrics_regression(ds->y, res->values, run->order + begin, end - begin);
+}
+
 static bp_status run_fold(cv_run *run, size_t f, bp_rng *rng, bp_cv_result *res, bp_error *err)
 {
     const bp_dataset *ds = run->ds;
@@ -66,40 +118,74 @@ static bp_status run_fold(cv_run *run, size_t f, bp_rng *rng, bp_cv_result *res,
         if (i < begin || i >= end) run->train_rows[n_train++] = run->order[i];
     bp_status st = BP_OK;
     if (!run->o->scale_whole_file) st = scale_features(run, run->train_rows, n_train, err);
+    if (st == BP_OK && ds->y) st = scale_targets(run, run->train_rows, n_train, err);
     if (st != BP_OK) return st;
     bp_net *net;
-    st = bp_net_from_spec(&net, &run->o->net, ds->n_features, ds->n_classes, err);
+    st = bp_net_from_spec(&net, &run->o->net, ds->n_features, run->n_outputs, err);
     if (st != BP_OK) return st;
     bp_net_init(net, run->o->net.init, rng);
-    bp_samples s = {run->scaled, ds->n_features, ds->label, NULL, ds->n_classes,
+    bp_samples s = {run->scaled, ds->n_features, ds->label, run->scaled_y, run->n_outputs,
                     run->train_rows, n_train};
     st = bp_train(net, &s, &run->o->train, rng, err);
-    if (st == BP_OK) {
-        size_t correct = 0;
-        for (size_t i = begin; i < end; i++) {
-            size_t row = run->order[i];
-            uint32_t p = (uint32_t)bp_net_predict(net, run->scaled + row * ds->n_features);
-            res->predicted[row] = p;
-            correct += p == ds->label[row];
-        }
-        res->scores[f] = (double)correct / (double)(end - begin) * 100.0;
-    }
+    if (st == BP_OK && ds->y) score_regression(run, net, f, res);
+    else if (st == BP_OK) score_classification(run, net, f, res);
     bp_net_free(net);
     return st;
 }
 
 static bp_status check_cv(const bp_dataset *ds, const bp_cv_options *o, bp_error *err)
 {
-    if (ds->task != BP_TASK_CLASSIFICATION)
-        return bp_error_set(err, BP_ERR_ARG, "cross-validation of accuracy needs class labels");
-    if (ds->n_classes < 2)
+    if (ds->task == BP_TASK_CLASSIFICATION && ds->n_classes < 2)
         return bp_error_set(err, BP_ERR_DATA, "%s: only one class ('%s'): nothing to learn",
                             ds->source, ds->n_classes ? ds->class_names[0] : "");
     if (o->folds < 2) return bp_error_set(err, BP_ERR_ARG, "--folds must be at least 2, not %zu", o->folds);
     if (o->folds > ds->n_rows)
         return bp_error_set(err, BP_ERR_ARG, "--folds %zu is more than the %zu rows of %s", o->folds,
                             ds->n_rows, ds->source);
+    if (o->stratify && ds->task != BP_TASK_CLASSIFICATION)
+        return bp_error_set(err, BP_ERR_ARG, "--stratify needs class labels");
     return BP_OK;
+}
+
+static bp_status allocate_run(cv_run *run, bp_cv_result *res, bp_error *err)
+{
+    const bp_dataset *ds = run->ds;
+    size_t cells, proba_cells;
+    if (!bp_mul_size(ds->n_rows, ds->n_features, &cells) ||
+        !bp_mul_size(ds->n_rows, run->n_outputs, &proba_cells))
+        return bp_error_nomem(err, "features");
+    run->order = malloc(ds->n_rows * sizeof *run->order);
+    run->fold_start = malloc((run->o->folds + 1) * sizeof *run->fold_start);
+    run->train_rows = malloc(ds->n_rows * sizeof *run->train_rows);
+    run->scaled = malloc(cells * sizeof *run->scaled);
+    res->folds = run->o->folds;
+    res->n_rows = ds->n_rows;
+    res->n_classes = ds->n_classes;
+    if (!run->order || !run->fold_start || !run->train_rows || !run->scaled)
+        return bp_error_nomem(err, "cross-validation");
+    if (ds->y) {
+        run->scaled_y = malloc(ds->n_rows * sizeof *run->scaled_y);
+        res->values = malloc(ds->n_rows * sizeof *res->values);
+        res->fold_regression = calloc(run->o->folds, sizeof *res->fold_regression);
+        if (!run->scaled_y || !res->values || !res->fold_regression)
+            return bp_error_nomem(err, "cross-validation");
+    } else {
+        res->scores = calloc(run->o->folds, sizeof *res->scores);
+        res->predicted = calloc(ds->n_rows, sizeof *res->predicted);
+        res->proba = calloc(proba_cells, sizeof *res->proba);
+        if (!res->scores || !res->predicted || !res->proba)
+            return bp_error_nomem(err, "cross-validation");
+    }
+    return BP_OK;
+}
+
+static bp_status split(cv_run *run, bp_rng *rng, bp_error *err)
+{
+    const bp_dataset *ds = run->ds;
+    if (run->o->stratify)
+        return bp_stratified_kfold_split(ds->label, ds->n_rows, ds->n_classes, run->o->folds, rng,
+                                         run->order, run->fold_start, err);
+    return bp_kfold_split(ds->n_rows, run->o->folds, rng, run->order, run->fold_start, err);
 }
 
 bp_status bp_cross_validate(const bp_dataset *ds, const bp_cv_options *o, bp_rng *rng,
@@ -108,24 +194,12 @@ bp_status bp_cross_validate(const bp_dataset *ds, const bp_cv_options *o, bp_rng
     memset(res, 0, sizeof *res);
     bp_status st = check_cv(ds, o, err);
     if (st != BP_OK) return st;
-    cv_run run = {ds, o, NULL, NULL, NULL, NULL};
-    size_t cells;
-    if (!bp_mul_size(ds->n_rows, ds->n_features, &cells)) return bp_error_nomem(err, "features");
-    run.order = malloc(ds->n_rows * sizeof *run.order);
-    run.fold_start = malloc((o->folds + 1) * sizeof *run.fold_start);
-    run.train_rows = malloc(ds->n_rows * sizeof *run.train_rows);
-    run.scaled = malloc(cells * sizeof *run.scaled);
-    res->scores = calloc(o->folds, sizeof *res->scores);
-    res->predicted = calloc(ds->n_rows, sizeof *res->predicted);
-    res->folds = o->folds;
-    res->n_rows = ds->n_rows;
-    if (!run.order || !run.fold_start || !run.train_rows || !run.scaled || !res->scores ||
-        !res->predicted)
-        st = bp_error_nomem(err, "cross-validation");
-    if (st == BP_OK) st = bp_kfold_split(ds->n_rows, o->folds, rng, run.order, run.fold_start, err);
+    cv_run run = {ds, o, ds->y ? 1 : ds->n_classes, NULL, NULL, NULL, NULL, NULL, NULL};
+    st = allocate_run(&run, res, err);
+    if (st == BP_OK) st = split(&run, rng, err);
     if (st == BP_OK && o->scale_whole_file) st = scale_features(&run, NULL, ds->n_rows, err);
     for (size_t f = 0; st == BP_OK && f < o->folds; f++) st = run_fold(&run, f, rng, res, err);
-    if (st == BP_OK) {
+    if (st == BP_OK && res->scores) {
         double sum = 0;
         for (size_t f = 0; f < o->folds; f++) sum += res->scores[f];
         res->mean = sum / (double)o->folds;
@@ -134,6 +208,8 @@ bp_status bp_cross_validate(const bp_dataset *ds, const bp_cv_options *o, bp_rng
     free(run.fold_start);
     free(run.train_rows);
     free(run.scaled);
+    free(run.scaled_y);
+    bp_scaler_free(run.y_scaler);
     if (st != BP_OK) bp_cv_result_free(res);
     return st;
 }
@@ -142,5 +218,8 @@ void bp_cv_result_free(bp_cv_result *res)
 {
     free(res->scores);
     free(res->predicted);
+    free(res->proba);
+    free(res->values);
+    free(res->fold_regression);
     memset(res, 0, sizeof *res);
 }

@@ -86,3 +86,50 @@ double bp_accuracy(const uint32_t *actual, const uint32_t *predicted, size_t n)
     for (size_t i = 0; i < n; i++) correct += actual[i] == predicted[i];
     return n ? (double)correct / (double)n * 100.0 : 0.0;
 }
+
+/* Python's random.shuffle, on row indices. */
+static void shuffle_indices(size_t *v, size_t n, bp_rng *rng)
+{
+    for (size_t i = n; i-- > 1;) {
+        size_t j = (size_t)bp_rng_randrange(rng, (uint64_t)i + 1);
+        size_t t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+    }
+}
+
+bp_status bp_stratified_kfold_split(const uint32_t *labels, size_t n, size_t n_classes, size_t k,
+                                    bp_rng *rng, size_t *order, size_t *fold_start, bp_error *err)
+{
+    if (k < 2) return bp_error_set(err, BP_ERR_ARG, "k-fold needs at least 2 folds, not %zu", k);
+    if (k > n) return bp_error_set(err, BP_ERR_ARG, "%zu folds need at least %zu rows, not %zu", k, k, n);
+    size_t *by_class = malloc(n * sizeof *by_class);
+    size_t *fold_of = malloc(n * sizeof *fold_of);
+    size_t *fill = calloc(k + 1, sizeof *fill);
+    if (!by_class || !fold_of || !fill) {
+        free(by_class);
+        free(fold_of);
+        free(fill);
+        return bp_error_nomem(err, "fold split");
+    }
+    /* Rows grouped by class (a counting sort keeps row order within a class). */
+    size_t pos = 0, next_fold = 0;
+    for (size_t c = 0; c < n_classes; c++) {
+        size_t begin = pos;
+        for (size_t r = 0; r < n; r++)
+            if (labels[r] == c) by_class[pos++] = r;
+        shuffle_indices(by_class + begin, pos - begin, rng);
+        for (size_t i = begin; i < pos; i++) {
+            fold_of[by_class[i]] = next_fold;
+            fill[next_fold + 1]++;
+            next_fold = (next_fold + 1) % k;
+        }
+    }
+    for (size_t f = 0; f < k; f++) fill[f + 1] += fill[f];
+    for (size_t f = 0; f <= k; f++) fold_start[f] = fill[f];
+    for (size_t i = 0; i < pos; i++) order[fill[fold_of[by_class[i]]]++] = by_class[i];
+    free(by_class);
+    free(fold_of);
+    free(fill);
+    return pos == n ? BP_OK : bp_error_set(err, BP_ERR_ARG, "a label is out of range");
+}

@@ -92,6 +92,17 @@ void bp_scaler_apply(const bp_scaler *s, const bp_real *src, bp_real *dst, size_
             dst[r * s->n + j] = (bp_real)scale_value(s, j, src[r * s->n + j]);
 }
 
+bp_real bp_scaler_invert(const bp_scaler *s, size_t j, bp_real value)
+{
+    double v = value;
+    switch (s->kind) {
+    case BP_SCALE_MINMAX: return (bp_real)(s->min[j] + v * (s->max[j] - s->min[j]));
+    case BP_SCALE_STANDARD: return (bp_real)(s->mean[j] + v * s->std[j]);
+    case BP_SCALE_NONE: return value;
+    }
+    return value;
+}
+
 static const char *const scale_names[] = {"minmax", "standard", "none"};
 
 const char *bp_scale_name(bp_scale s)

@@ -34,6 +34,8 @@ expect_fail() {
 }
 
 SEEDS=data/wheat-seeds.csv
+printf '1,2,a\n3,4,b\n5,6,a\n7,8,b\n' >"$TMP/textlabels.csv"
+SHARED_IRIS_OR_SEEDS_TEXT="$TMP/textlabels.csv"
 
 # --- the tutorial's figures
 cat >"$TMP/sorted" <<'OUT'
@@ -122,6 +124,22 @@ expect_fail "validation out of range" 2 "--validation must be a number in" "$BP"
 expect_fail "bad --batch" 2 "--batch must be a whole number" "$BP" cv --batch some "$SEEDS"
 expect_fail "bad --target" 2 "no column 'price'" "$BP" cv --target price "$SEEDS"
 expect_fail "bad --delimiter" 2 "--delimiter must be one of" "$BP" cv --delimiter x "$SEEDS"
+
+# --- metrics after the tutorial's two lines; regression; stratified folds; history
+"$BP" cv --epochs 30 "$SEEDS" >"$TMP/out" 2>&1 && grep -q '^Std Accuracy: ' "$TMP/out" &&
+    grep -q '^Macro F1: ' "$TMP/out" && grep -q '^Log Loss: ' "$TMP/out" &&
+    grep -q '^Confusion matrix' "$TMP/out" && ok || bad "cv metrics"
+"$BP" cv --stratify --epochs 30 --history "$TMP/h.csv" "$SEEDS" >"$TMP/out" 2>&1 &&
+    [ "$(wc -l <"$TMP/h.csv")" -eq 151 ] && head -1 "$TMP/h.csv" | grep -q '^run,epoch,loss' && ok ||
+    bad "cv --stratify --history"
+# stratified folds of 210 rows with 70 per class hold 14 of each class: every fold scores
+"$BP" cv --task regression --target 1 --epochs 30 "$SEEDS" >"$TMP/out" 2>&1 &&
+    grep -qE '^Mean RMSE: [0-9.]+' "$TMP/out" && grep -qE '^Mean R2: ' "$TMP/out" && ok ||
+    bad "cv --task regression"
+expect_fail "regression with text target" 2 "non-numeric value" "$BP" cv --task regression \
+    "$SHARED_IRIS_OR_SEEDS_TEXT"
+expect_fail "bad --task" 2 "--task must be classification or regression" "$BP" cv --task cluster "$SEEDS"
+expect_fail "history in a missing directory" 2 "cannot write" "$BP" cv --history "$TMP/no/dir/h.csv" "$SEEDS"
 
 # --- the shared data sets, where present
 SHARED=${BACKPROP_SHARED_DATA:-../shared/data}

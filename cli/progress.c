@@ -1,0 +1,98 @@
+/* The live progress line on a terminal, and the per-epoch history file. */
+#include "cli.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Redraw at most this often: a terminal is slow, training is fast. */
+#define REDRAW_SECONDS 0.1
+
+static void show(cli_progress *p, const bp_epoch_report *r)
+{
+    double rows_per_s = r->seconds > 0 ? (double)r->rows * (double)(r->epoch + 1) / r->seconds : 0;
+    double per_epoch = r->seconds / (double)(r->epoch + 1);
+    double eta = per_epoch * (double)(r->epochs - r->epoch - 1) +
+                 per_epoch * (double)r->epochs * (double)(p->runs - p->run - 1);
+    fprintf(stderr, "\r\033[K");
+    if (p->runs > 1) fprintf(stderr, "fold %zu/%zu  ", p->run + 1, p->runs);
+    fprintf(stderr, "epoch %zu/%zu  loss %.4g", r->epoch + 1, r->epochs, r->loss);
+    if (!isnan(r->val_loss)) fprintf(stderr, "  val loss %.4g", r->val_loss);
+    if (!isnan(r->val_accuracy)) fprintf(stderr, "  val acc %.2f%%", r->val_accuracy);
+    fprintf(stderr, "  %.0f rows/s  ETA %.1fs", rows_per_s, eta);
+    fflush(stderr);
+    p->shown = 1;
+}
+
+static void write_history(cli_progress *p, const bp_epoch_report *r)
+{
+    if (!p->history) return;
+    fprintf(p->history, "%zu,%zu,%.17g,%.17g,%.17g,%.17g,%.17g\n", p->run + 1, r->epoch + 1, r->loss,
+            r->val_loss, r->val_accuracy, r->learning_rate, r->seconds);
+}
+
+static int on_epoch(void *user, const bp_epoch_report *r)
+{
+    cli_progress *p = user;
+    if (r->epoch == 0 && p->seen_epoch) p->run++;
+    p->seen_epoch = 1;
+    p->last = *r;
+    write_history(p, r);
+    if (p->live && (r->seconds - p->last_draw >= REDRAW_SECONDS || r->epoch + 1 == r->epochs ||
+                    r->epoch < p->last.epoch)) {
+        p->last_draw = r->seconds;
+        show(p, r);
+    }
+    if (r->epoch + 1 == r->epochs) p->last_draw = -1; /* redraw at the next run's start */
+    return 0;
+}
+
+int cli_progress_start(cli_progress *p, bp_train_options *train, int quiet, size_t runs,
+                       const char *history_path)
+{
+    memset(p, 0, sizeof *p);
+    p->live = !quiet && isatty(STDERR_FILENO);
+    p->runs = runs;
+    p->last_draw = -1;
+    if (history_path) {
+        size_t len = strlen(history_path);
+        p->history_tmp = malloc(len + 16);
+        if (!p->history_tmp) return cli_usage_error("out of memory"), 0;
+        snprintf(p->history_tmp, len + 16, "%s.tmp%ld", history_path, (long)getpid());
+        p->history = fopen(p->history_tmp, "w");
+        if (!p->history) {
+            cli_usage_error("cannot write %s: %s", history_path, "check the directory");
+            free(p->history_tmp);
+            p->history_tmp = NULL;
+            return 0;
+        }
+        p->history_path = history_path;
+        fputs("run,epoch,loss,val_loss,val_accuracy,learning_rate,seconds\n", p->history);
+    }
+    train->on_epoch = on_epoch;
+    train->user = p;
+    return 1;
+}
+
+/* Ends the live line; moves the history file into place (atomically). */
+int cli_progress_end(cli_progress *p, int ok)
+{
+    int status = 1;
+    if (p->shown) fputc('\n', stderr);
+    if (p->history) {
+        int failed = fflush(p->history) != 0 || fsync(fileno(p->history)) != 0;
+        failed |= fclose(p->history) != 0;
+        if (ok && !failed && rename(p->history_tmp, p->history_path) != 0) failed = 1;
+        if (!ok || failed) remove(p->history_tmp);
+        if (failed) {
+            cli_usage_error("cannot write %s", p->history_path);
+            status = 0;
+        }
+        free(p->history_tmp);
+    }
+    p->history = NULL;
+    p->history_tmp = NULL;
+    return status;
+}

@@ -1,0 +1,28 @@
+/* Printing scores for people: the confusion matrix and per-class metrics. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void cli_print_confusion(const bp_metrics *m, const bp_dataset *ds)
+{
+    size_t k = m->n_classes, width = 9;
+    for (size_t c = 0; c < k; c++) {
+        size_t len = strlen(bp_dataset_class_name(ds, c));
+        if (len + 2 > width) width = len + 2;
+    }
+    if (width > 24) width = 24;
+    printf("Confusion matrix (rows: actual, columns: predicted):\n%*s", (int)width, "");
+    for (size_t c = 0; c < k; c++) printf(" %*.*s", (int)width, (int)width, bp_dataset_class_name(ds, c));
+    putchar('\n');
+    for (size_t a = 0; a < k; a++) {
+        printf("%*.*s", (int)width, (int)width, bp_dataset_class_name(ds, a));
+        for (size_t p = 0; p < k; p++) printf(" %*zu", (int)width, m->confusion[a * k + p]);
+        putchar('\n');
+    }
+    printf("%*s %9s %9s %9s %9s\n", (int)width, "class", "precision", "recall", "f1", "support");
+    for (size_t c = 0; c < k; c++)
+        printf("%*.*s %9.4f %9.4f %9.4f %9zu\n", (int)width, (int)width, bp_dataset_class_name(ds, c),
+               m->per_class[c].precision, m->per_class[c].recall, m->per_class[c].f1,
+               m->per_class[c].support);
+}
