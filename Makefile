@@ -80,4 +80,7 @@ bench: all
 	@sh bench/run.sh $(BUILD)
 
 clean:
-	rm -rf build build-float build-san build-float-san
+	rm -rf build build-float build-san build-float-san build-*
+
+# Optional parts of the build (install, fuzzing, checks) live in mk/.
+-include $(sort $(wildcard mk/*.mk))
