@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -289,6 +290,9 @@ const char *bp_dataset_class_name(const bp_dataset *ds, size_t class_index);
 bp_real *bp_dataset_x(bp_dataset *ds);
 /* Every row as training samples (class labels, or one regression target). */
 bp_samples bp_dataset_samples(const bp_dataset *ds);
+/* Per feature: 0 for a numeric feature, g > 0 for one-hot group g (the
+ * g-th categorical column); NULL when every feature is numeric. */
+const size_t *bp_dataset_feature_groups(const bp_dataset *ds);
 /* The name the data was read from (for messages). */
 const char *bp_dataset_source(const bp_dataset *ds);
 
@@ -310,6 +314,13 @@ typedef struct bp_scaler bp_scaler;
  * with the fitted mean. */
 bp_status bp_scaler_fit(bp_scaler **out, bp_scale kind, const bp_real *x, size_t n_features,
                         const size_t *rows, size_t n_rows, bp_error *err);
+/* As bp_scaler_fit, for features that come in one-hot groups: groups[j] is
+ * 0 for a numeric feature and g > 0 for a feature of one-hot group g. Group
+ * features are left unscaled, and a missing group (all NaN) is filled with
+ * the group's most frequent category in the fitted rows. */
+bp_status bp_scaler_fit_grouped(bp_scaler **out, bp_scale kind, const bp_real *x,
+                                size_t n_features, const size_t *groups, const size_t *rows,
+                                size_t n_rows, bp_error *err);
 /* Scales n_rows rows from src into dst (which may be src). */
 void bp_scaler_apply(const bp_scaler *s, const bp_real *src, bp_real *dst, size_t n_rows);
 /* Maps a scaled value of feature j back to the original units. */
@@ -408,6 +419,141 @@ bp_status bp_stratified_kfold_split(const uint32_t *labels, size_t n, size_t n_c
 bp_status bp_cross_validate(const bp_dataset *ds, const bp_cv_options *o, bp_rng *rng,
                             bp_cv_result *result, bp_error *err);
 void bp_cv_result_free(bp_cv_result *result);
+
+/* ----------------------------------------------------------------- model */
+
+/* A model: a trained network and everything needed to go from a raw CSV
+ * row to a prediction (feature scaler, column schema, class names). A model
+ * is used by one thread at a time: prediction reuses its buffers. */
+typedef struct bp_model bp_model;
+
+typedef struct bp_model_options {
+    bp_net_spec net;         /* one hidden layer of 5, sigmoid */
+    bp_train_options train;  /* the tutorial's */
+    bp_scale scale;          /* BP_SCALE_MINMAX, fitted on every training row */
+    const char *seed;        /* rng's seed as text, recorded in the model; NULL = not recorded */
+} bp_model_options;
+
+/* The tutorial's network and training, min-max scaling. */
+void bp_model_defaults(bp_model_options *o);
+
+/* How a model was trained, as recorded in it. */
+typedef struct bp_model_info {
+    int trained;             /* 0 when assembled by bp_model_create: the rest is unset */
+    bp_train_options train;  /* on_epoch, user and threads are not recorded */
+    bp_init init;
+    char seed[80];           /* decimal seed, "" when not recorded (or longer than this) */
+    size_t rows;             /* training rows */
+    size_t epochs_run;       /* epochs run (early stopping may end sooner) */
+    double final_loss;       /* mean loss per row in the last epoch */
+    double train_accuracy;   /* % of the training rows predicted right; NaN for regression */
+} bp_model_info;
+
+/* Trains a model on every row of ds: fits the scaler (and for regression a
+ * target scaler) on them, builds the network of o->net, initialises it from
+ * rng and trains it with o->train. */
+bp_status bp_model_train(bp_model **out, const bp_dataset *ds, const bp_model_options *o,
+                         bp_rng *rng, bp_error *err);
+/* A model from parts, all copied: ds's column schema and classes, a network
+ * whose widths fit them, the scaler of the features and, for regression,
+ * the target's scaler (NULL otherwise). */
+bp_status bp_model_create(bp_model **out, const bp_dataset *ds, const bp_net *net,
+                          const bp_scaler *scaler, const bp_scaler *target_scaler, bp_error *err);
+void bp_model_free(bp_model *m);
+
+/* Writes the model file (docs/model-format.md) atomically: a temporary file
+ * in the same directory, fsync, rename; a failed save leaves any previous
+ * file untouched. */
+bp_status bp_model_save(const bp_model *m, const char *path, bp_error *err);
+/* Reads a model file and checks every count, size and number: a damaged or
+ * hostile file is BP_ERR_DATA "PATH:LINE: what"; an unreadable one BP_ERR_IO. */
+bp_status bp_model_load(bp_model **out, const char *path, bp_error *err);
+
+bp_task bp_model_task(const bp_model *m);
+/* Number of classes (0 for regression) and the label of a class index. */
+size_t bp_model_classes(const bp_model *m);
+const char *bp_model_class_name(const bp_model *m, size_t class_index);
+/* Columns of the training file (the target included), a column's header
+ * name (NULL when the file had no header) and the target's index. */
+size_t bp_model_columns(const bp_model *m);
+const char *bp_model_column_name(const bp_model *m, size_t column);
+size_t bp_model_target(const bp_model *m);
+/* Input features after encoding (the network's input width). */
+size_t bp_model_features(const bp_model *m);
+const bp_net *bp_model_net(const bp_model *m);
+/* The column schema and classes as a dataset without rows. */
+const bp_dataset *bp_model_schema(const bp_model *m);
+const bp_model_info *bp_model_get_info(const bp_model *m);
+
+/* One row's prediction. */
+typedef struct bp_prediction {
+    size_t row;            /* 0-based data row of the file */
+    size_t line;           /* the row's line in the file (1 for a single row) */
+    size_t predicted;      /* class index (classification) */
+    bp_real value;         /* predicted value (regression) */
+    const bp_real *proba;  /* per class: the outputs normalised to sum 1 (classification);
+                              valid until the next prediction */
+    int has_actual;        /* the row has a known target value */
+    size_t actual;         /* its class index (classification) */
+    bp_real actual_value;  /* its value (regression) */
+} bp_prediction;
+
+/* Predicts one row given as its CSV fields: every column of the training
+ * file, or all but the target. *unseen (when not NULL) is set to the number
+ * of categories training never saw (each encoded as all zeros). */
+bp_status bp_model_predict_row(bp_model *m, const char *const *fields, size_t n_fields,
+                               bp_prediction *out, size_t *unseen, bp_error *err);
+
+typedef struct bp_predict_options {
+    char delimiter;   /* 0 = detect */
+    int header;       /* 1 = yes, 0 = no, -1 = detect (the model's column names, or the CSV rule) */
+    int need_target;  /* 1 = every row must have a known target value (evaluation) */
+} bp_predict_options;
+
+void bp_predict_defaults(bp_predict_options *o);
+
+/* What predicting a file met; the library never prints, the caller warns. */
+typedef struct bp_predict_summary {
+    size_t rows;                         /* rows predicted */
+    int has_target;                      /* the file has the target column */
+    size_t unseen;                       /* category values training never saw (all zeros) */
+    size_t unseen_line, unseen_column;   /* the first of them */
+    char unseen_text[48];
+    size_t missing;                      /* missing cells (filled with the training mean) */
+    size_t missing_line, missing_column; /* the first of them */
+} bp_predict_summary;
+
+/* Called for every row in file order; anything but BP_OK stops the run. */
+typedef bp_status (*bp_prediction_fn)(void *user, const bp_prediction *p, bp_error *err);
+
+/* Predicts every row of a CSV file ("-" = standard input), with or without
+ * the target column (told apart by the header names or the field count). */
+bp_status bp_model_predict_file(bp_model *m, const char *path, const bp_predict_options *o,
+                                bp_prediction_fn fn, void *user, bp_predict_summary *summary,
+                                bp_error *err);
+
+typedef struct bp_evaluation {
+    bp_task task;
+    bp_metrics metrics;                /* classification */
+    bp_regression_metrics regression;  /* regression */
+    bp_predict_summary summary;
+} bp_evaluation;
+
+/* Scores a model on a file that has the target column. */
+bp_status bp_model_evaluate(bp_model *m, const char *path, const bp_predict_options *o,
+                            bp_evaluation *ev, bp_error *err);
+void bp_evaluation_free(bp_evaluation *ev);
+
+/* An output file that appears whole or not at all: written to a temporary
+ * file in the same directory, then fsync and rename on commit. */
+typedef struct bp_atomic_file bp_atomic_file;
+
+/* Creates the temporary file; *stream is where to write. */
+bp_status bp_atomic_open(bp_atomic_file **out, const char *path, FILE **stream, bp_error *err);
+/* Flushes, syncs and renames over path; frees f, also on failure. */
+bp_status bp_atomic_commit(bp_atomic_file *f, bp_error *err);
+/* Closes and removes the temporary file; frees f (NULL is allowed). */
+void bp_atomic_discard(bp_atomic_file *f);
 
 #ifdef __cplusplus
 }

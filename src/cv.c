@@ -55,7 +55,8 @@ static bp_status scale_features(cv_run *run, const size_t *fit_rows, size_t n_fi
 {
     const bp_dataset *ds = run->ds;
     bp_scaler *scaler;
-    bp_status st = bp_scaler_fit(&scaler, run->o->scale, ds->x, ds->n_features, fit_rows, n_fit, err);
+    bp_status st = bp_scaler_fit_grouped(&scaler, run->o->scale, ds->x, ds->n_features, ds->groups,
+                                         fit_rows, n_fit, err);
     if (st != BP_OK) return st;
     bp_scaler_apply(scaler, ds->x, run->scaled, ds->n_rows);
     bp_scaler_free(scaler);

@@ -411,7 +411,7 @@ static int row_has_missing(const bp_dataset *ds, const bp_csv_field *f)
     return 0;
 }
 
-static void fill_cell(bp_dataset *ds, const bp_column *col, const bp_csv_field *f, bp_real *x)
+static void fill_cell(const bp_dataset *ds, const bp_column *col, const bp_csv_field *f, bp_real *x)
 {
     int missing = bp_csv_is_missing(f->text, f->len);
     double v = NAN;
@@ -459,6 +459,23 @@ static bp_status fill_record(void *ctx, size_t index, const bp_csv_field *f, siz
     return BP_OK;
 }
 
+/* One-hot features carry the number of their categorical column. */
+static bp_status assign_groups(bp_dataset *ds, bp_error *err)
+{
+    size_t group = 0;
+    for (size_t c = 0; c < ds->n_columns; c++) {
+        const bp_column *col = &ds->columns[c];
+        if (col->kind != BP_COL_CATEGORICAL) continue;
+        if (!ds->groups) {
+            ds->groups = calloc(ds->n_features, sizeof *ds->groups);
+            if (!ds->groups) return bp_error_nomem(err, "feature groups");
+        }
+        group++;
+        for (size_t i = 0; i < col->categories.count; i++) ds->groups[col->feature + i] = group;
+    }
+    return BP_OK;
+}
+
 static bp_status assign_features(bp_dataset *ds, bp_error *err)
 {
     size_t n = 0;
@@ -470,7 +487,7 @@ static bp_status assign_features(bp_dataset *ds, bp_error *err)
     }
     if (n == 0) return bp_error_set(err, BP_ERR_DATA, "%s: no feature columns", ds->source);
     ds->n_features = n;
-    return BP_OK;
+    return assign_groups(ds, err);
 }
 
 static bp_status allocate_values(bp_dataset *ds, bp_error *err)
@@ -562,6 +579,7 @@ void bp_dataset_free(bp_dataset *ds)
     free(ds->y);
     free(ds->class_of_label);
     free(ds->class_names);
+    free(ds->groups);
     bp_strmap_free(&ds->labels);
     free(ds->source);
     free(ds);
@@ -572,6 +590,7 @@ size_t bp_dataset_features(const bp_dataset *ds) { return ds->n_features; }
 size_t bp_dataset_classes(const bp_dataset *ds) { return ds->n_classes; }
 bp_real *bp_dataset_x(bp_dataset *ds) { return ds->x; }
 const char *bp_dataset_source(const bp_dataset *ds) { return ds->source; }
+const size_t *bp_dataset_feature_groups(const bp_dataset *ds) { return ds->groups; }
 
 const char *bp_dataset_class_name(const bp_dataset *ds, size_t k)
 {
@@ -602,4 +621,49 @@ bp_status bp_missing_parse(const char *name, bp_missing *out, bp_error *err)
         }
     return bp_error_set(err, BP_ERR_ARG, "unknown --missing '%s' (expected error, drop or mean)",
                         name ? name : "");
+}
+
+/* ------------------------------------- encoding the rows of a new file */
+
+static void note_first(size_t *count, bp_cell_pos *first, const bp_csv_field *f)
+{
+    if ((*count)++ == 0) remember_cell(first, f);
+}
+
+static bp_status encode_numeric(const bp_column *col, size_t c, const char *source,
+                                const bp_csv_field *f, bp_real *x, bp_error *err)
+{
+    double v;
+    if (!bp_csv_parse_number(f->text, f->len, &v)) {
+        char name[300];
+        return bp_error_set(err, BP_ERR_DATA, "%s:%zu:%zu: non-numeric value '%.40s' in numeric column %s",
+                            source, f->line, f->column, f->text, column_label(col, c, name, sizeof name));
+    }
+    x[col->feature] = (bp_real)v;
+    return BP_OK;
+}
+
+bp_status bp_dataset_encode_record(const bp_dataset *ds, const char *source, const bp_csv_field *f,
+                                   const size_t *where, bp_real *x, bp_encode_notes *notes,
+                                   bp_error *err)
+{
+    for (size_t c = 0; c < ds->n_columns; c++) {
+        const bp_column *col = &ds->columns[c];
+        if (col->kind != BP_COL_NUMERIC && col->kind != BP_COL_CATEGORICAL) continue;
+        const bp_csv_field *cell = &f[where[c]];
+        if (bp_csv_is_missing(cell->text, cell->len)) {
+            note_first(&notes->n_missing, &notes->first_missing, cell);
+            fill_cell(ds, col, cell, x); /* NaN: the scaler fills the mean */
+            continue;
+        }
+        if (col->kind == BP_COL_NUMERIC) {
+            bp_status st = encode_numeric(col, c, source, cell, x, err);
+            if (st != BP_OK) return st;
+            continue;
+        }
+        if (bp_strmap_find(&col->categories, cell->text, cell->len) == (size_t)-1)
+            note_first(&notes->n_unseen, &notes->first_unseen, cell);
+        fill_cell(ds, col, cell, x); /* an unseen category: all zeros */
+    }
+    return BP_OK;
 }

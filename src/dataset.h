@@ -4,6 +4,7 @@
 #define BP_DATASET_H
 
 #include "backprop.h"
+#include "csv.h"
 #include "strmap.h"
 
 typedef enum bp_column_kind {
@@ -45,11 +46,28 @@ struct bp_dataset {
     size_t n_records;         /* data records in the file (header excluded) */
     size_t n_missing_rows;    /* records with a missing value in a used column */
     size_t n_missing_cells;
+    size_t *groups;           /* per feature: 0 numeric, g > 0 one-hot group; or NULL */
     bp_cell_pos missing_shown[BP_MISSING_SHOWN];
 };
 
 /* Column index named by text (a header name, or a 1-based number). */
 bp_status bp_dataset_find_column(const bp_dataset *ds, const char *text, size_t *column,
                                  bp_error *err);
+
+/* What encoding rows of a new file met that training had not. */
+typedef struct bp_encode_notes {
+    size_t n_unseen;           /* category values not in the schema: all zeros */
+    bp_cell_pos first_unseen;
+    size_t n_missing;          /* missing cells: NaN, which the scaler fills */
+    bp_cell_pos first_missing;
+} bp_encode_notes;
+
+/* Encodes one record of a new file with ds's schema into x (n_features
+ * values), as the loader encoded the training rows. where[c] is the index in
+ * f of column c's field; only feature columns are read. A non-number in a
+ * numeric column is BP_ERR_DATA "SOURCE:LINE:COLUMN: ...". */
+bp_status bp_dataset_encode_record(const bp_dataset *ds, const char *source, const bp_csv_field *f,
+                                   const size_t *where, bp_real *x, bp_encode_notes *notes,
+                                   bp_error *err);
 
 #endif

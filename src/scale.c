@@ -3,6 +3,7 @@
 #include "backprop.h"
 
 #include "error.h"
+#include "model.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -12,6 +13,8 @@ struct bp_scaler {
     bp_scale kind;
     size_t n;
     double *min, *max, *mean, *std;
+    size_t *group;    /* per feature: 0 numeric, g > 0 one-hot group; or NULL */
+    size_t *mode;     /* per feature of a group: the group's most frequent feature */
 };
 
 void bp_scaler_free(bp_scaler *s)
@@ -21,6 +24,8 @@ void bp_scaler_free(bp_scaler *s)
     free(s->max);
     free(s->mean);
     free(s->std);
+    free(s->group);
+    free(s->mode);
     free(s);
 }
 
@@ -45,6 +50,38 @@ static void fit_column(bp_scaler *s, size_t j, const bp_real *x, const size_t *r
     s->max[j] = count ? max : 0;
     s->mean[j] = mean;
     s->std[j] = count ? sqrt(ss / (double)count) : 0;
+}
+
+/* The most frequent category of each one-hot group: the feature of the group
+ * with the largest mean over the fitted rows. */
+static void fit_modes(bp_scaler *s)
+{
+    for (size_t j = 0; j < s->n; j++) {
+        if (!s->group[j]) continue;
+        size_t best = j;
+        for (size_t i = 0; i < s->n; i++)
+            if (s->group[i] == s->group[j] && s->mean[i] > s->mean[best]) best = i;
+        s->mode[j] = best;
+    }
+}
+
+bp_status bp_scaler_fit_grouped(bp_scaler **out, bp_scale kind, const bp_real *x,
+                                size_t n_features, const size_t *groups, const size_t *rows,
+                                size_t n_rows, bp_error *err)
+{
+    bp_status st = bp_scaler_fit(out, kind, x, n_features, rows, n_rows, err);
+    if (st != BP_OK || !groups) return st;
+    bp_scaler *s = *out;
+    s->group = malloc((n_features + 1) * sizeof *s->group);
+    s->mode = malloc((n_features + 1) * sizeof *s->mode);
+    if (!s->group || !s->mode) {
+        bp_scaler_free(s);
+        *out = NULL;
+        return bp_error_nomem(err, "scaler");
+    }
+    memcpy(s->group, groups, n_features * sizeof *s->group);
+    fit_modes(s);
+    return BP_OK;
 }
 
 bp_status bp_scaler_fit(bp_scaler **out, bp_scale kind, const bp_real *x, size_t n_features,
@@ -85,11 +122,21 @@ static double scale_value(const bp_scaler *s, size_t j, double v)
     return v;
 }
 
+/* A one-hot feature: kept as 0/1; a missing group takes the group's mode. */
+static bp_real group_value(const bp_scaler *s, size_t j, bp_real v)
+{
+    if (!isnan(v)) return v;
+    return s->mode[j] == j ? 1 : 0;
+}
+
 void bp_scaler_apply(const bp_scaler *s, const bp_real *src, bp_real *dst, size_t n_rows)
 {
     for (size_t r = 0; r < n_rows; r++)
-        for (size_t j = 0; j < s->n; j++)
-            dst[r * s->n + j] = (bp_real)scale_value(s, j, src[r * s->n + j]);
+        for (size_t j = 0; j < s->n; j++) {
+            bp_real v = src[r * s->n + j];
+            dst[r * s->n + j] = s->group && s->group[j] ? group_value(s, j, v)
+                                                        : (bp_real)scale_value(s, j, v);
+        }
 }
 
 bp_real bp_scaler_invert(const bp_scaler *s, size_t j, bp_real value)
@@ -120,4 +167,41 @@ bp_status bp_scale_parse(const char *name, bp_scale *out, bp_error *err)
         }
     return bp_error_set(err, BP_ERR_ARG, "unknown --scale '%s' (expected minmax, standard or none)",
                         name ? name : "");
+}
+
+/* ------------------------------------------ statistics, for model files */
+
+bp_scale bp_scaler_kind(const bp_scaler *s) { return s->kind; }
+size_t bp_scaler_features(const bp_scaler *s) { return s->n; }
+
+bp_scaler_stats bp_scaler_get_stats(const bp_scaler *s, size_t j)
+{
+    bp_scaler_stats st = {s->min[j], s->max[j], s->mean[j], s->std[j]};
+    return st;
+}
+
+bp_status bp_scaler_from_stats(bp_scaler **out, bp_scale kind, const bp_scaler_stats *stats,
+                               size_t n, bp_error *err)
+{
+    *out = NULL;
+    bp_scaler *s = calloc(1, sizeof *s);
+    if (!s) return bp_error_nomem(err, "scaler");
+    s->kind = kind;
+    s->n = n;
+    s->min = calloc(n + 1, sizeof *s->min);
+    s->max = calloc(n + 1, sizeof *s->max);
+    s->mean = calloc(n + 1, sizeof *s->mean);
+    s->std = calloc(n + 1, sizeof *s->std);
+    if (!s->min || !s->max || !s->mean || !s->std) {
+        bp_scaler_free(s);
+        return bp_error_nomem(err, "scaler");
+    }
+    for (size_t j = 0; j < n; j++) {
+        s->min[j] = stats[j].min;
+        s->max[j] = stats[j].max;
+        s->mean[j] = stats[j].mean;
+        s->std[j] = stats[j].std;
+    }
+    *out = s;
+    return BP_OK;
 }

@@ -98,8 +98,27 @@ static void test_minmax_constant_column_and_missing(void)
     bp_scaler_free(s);
 }
 
+static void test_one_hot_groups_unscaled_and_mode_filled(void)
+{
+    /* feature 0 numeric; features 1-2 one-hot group 1 ("b" is the mode) */
+    const bp_real x[12] = {1, 0, 1, 3, 0, 1, 5, 1, 0, 7, NAN, NAN};
+    const size_t groups[3] = {0, 1, 1};
+    bp_scaler *s;
+    bp_error err;
+    CHECK(bp_scaler_fit_grouped(&s, BP_SCALE_STANDARD, x, 3, groups, NULL, 4, &err) == BP_OK);
+    bp_real y[12];
+    bp_scaler_apply(s, x, y, 4);
+    CHECK_EQ_DBL(y[1], 0.0);
+    CHECK_EQ_DBL(y[2], 1.0);
+    CHECK_EQ_DBL(y[10], 0.0); /* missing category: the mode, "b" */
+    CHECK_EQ_DBL(y[11], 1.0);
+    CHECK(y[0] < 0 && y[9] > 0); /* the numeric feature is standardised */
+    bp_scaler_free(s);
+}
+
 int main(void)
 {
+    RUN(test_one_hot_groups_unscaled_and_mode_filled);
     RUN(test_split_matches_tutorial_with_leftovers);
     RUN(test_split_seeds_first_fold);
     RUN(test_split_million_rows_is_a_permutation);
