@@ -4,6 +4,7 @@
 
 #include "error.h"
 #include "net.h"
+#include "threads.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -40,36 +41,50 @@ bp_status bp_net_from_spec(bp_net **out, const bp_net_spec *spec, size_t n_input
     return bp_net_create(out, n_layers, widths, acts, err);
 }
 
+/* One fold's buffers: in a serial run every fold reuses the first one. */
+typedef struct fold_job {
+    size_t *train_rows;
+    size_t n_train;
+    bp_real *scaled;       /* the features as this fold sees them */
+    bp_real *scaled_y;     /* regression: the targets as this fold trains on them */
+    bp_scaler *y_scaler;   /* regression: this fold's target scaler */
+    bp_net *net;
+    bp_rng rng;            /* for training: untouched when nothing is shuffled */
+    bp_status status;
+    bp_error err;
+} fold_job;
+
 typedef struct cv_run {
     const bp_dataset *ds;
     const bp_cv_options *o;
     size_t n_outputs;
     size_t *order, *fold_start;
-    size_t *train_rows;
-    bp_real *scaled;       /* the features as this fold sees them */
-    bp_real *scaled_y;     /* regression: the targets as this fold trains on them */
-    bp_scaler *y_scaler;   /* regression: this fold's target scaler */
+    fold_job *jobs;
+    size_t n_jobs;         /* 1 (serial) or one per fold (parallel) */
+    bp_cv_result *res;
 } cv_run;
 
-static bp_status scale_features(cv_run *run, const size_t *fit_rows, size_t n_fit, bp_error *err)
+static bp_status scale_features(const cv_run *run, fold_job *job, const size_t *fit_rows,
+                                size_t n_fit, bp_error *err)
 {
     const bp_dataset *ds = run->ds;
     bp_scaler *scaler;
     bp_status st = bp_scaler_fit_grouped(&scaler, run->o->scale, ds->x, ds->n_features, ds->groups,
                                          fit_rows, n_fit, err);
     if (st != BP_OK) return st;
-    bp_scaler_apply(scaler, ds->x, run->scaled, ds->n_rows);
+    bp_scaler_apply(scaler, ds->x, job->scaled, ds->n_rows);
     bp_scaler_free(scaler);
     return BP_OK;
 }
 
 /* Regression targets are scaled like the features, fitted on training rows. */
-static bp_status scale_targets(cv_run *run, const size_t *fit_rows, size_t n_fit, bp_error *err)
+static bp_status scale_targets(const cv_run *run, fold_job *job, bp_error *err)
 {
-    bp_scaler_free(run->y_scaler);
-    run->y_scaler = NULL;
-    bp_status st = bp_scaler_fit(&run->y_scaler, run->o->scale, run->ds->y, 1, fit_rows, n_fit, err);
-    if (st == BP_OK) bp_scaler_apply(run->y_scaler, run->ds->y, run->scaled_y, run->ds->n_rows);
+    bp_scaler_free(job->y_scaler);
+    job->y_scaler = NULL;
+    bp_status st = bp_scaler_fit(&job->y_scaler, run->o->scale, run->ds->y, 1, job->train_rows,
+                                 job->n_train, err);
+    if (st == BP_OK) bp_scaler_apply(job->y_scaler, run->ds->y, job->scaled_y, run->ds->n_rows);
     return st;
 }
 
@@ -83,13 +98,14 @@ static void store_proba(const bp_real *out, size_t n, bp_real *proba)
         proba[j] = sum > 0 ? (out[j] > 0 ? out[j] : 0) / sum : (bp_real)1 / (bp_real)n;
 }
 
-static void score_classification(cv_run *run, bp_net *net, size_t f, bp_cv_result *res)
+static void score_classification(const cv_run *run, fold_job *job, size_t f)
 {
     const bp_dataset *ds = run->ds;
+    bp_cv_result *res = run->res;
     size_t begin = run->fold_start[f], end = run->fold_start[f + 1], correct = 0;
     for (size_t i = begin; i < end; i++) {
         size_t row = run->order[i];
-        const bp_real *out = bp_net_forward(net, run->scaled + row * ds->n_features);
+        const bp_real *out = bp_net_forward(job->net, job->scaled + row * ds->n_features);
         uint32_t p = (uint32_t)bp_argmax(out, run->n_outputs);
         res->predicted[row] = p;
         store_proba(out, run->n_outputs, res->proba + row * run->n_outputs);
@@ -98,39 +114,94 @@ static void score_classification(cv_run *run, bp_net *net, size_t f, bp_cv_resul
     res->scores[f] = (double)correct / (double)(end - begin) * 100.0;
 }
 
-static void score_regression(cv_run *run, bp_net *net, size_t f, bp_cv_result *res)
+static void score_regression(const cv_run *run, fold_job *job, size_t f)
 {
     const bp_dataset *ds = run->ds;
+    bp_cv_result *res = run->res;
     size_t begin = run->fold_start[f], end = run->fold_start[f + 1];
     for (size_t i = begin; i < end; i++) {
         size_t row = run->order[i];
-        bp_real value = bp_net_forward(net, run->scaled + row * ds->n_features)[0];
-        res->values[row] = bp_scaler_invert(run->y_scaler, 0, value);
+        bp_real value = bp_net_forward(job->net, job->scaled + row * ds->n_features)[0];
+        res->values[row] = bp_scaler_invert(job->y_scaler, 0, value);
     }
     res->fold_regression[f] = bp_metrics_regression(ds->y, res->values, run->order + begin, end - begin);
 }
 
-static bp_status run_fold(cv_run *run, size_t f, bp_rng *rng, bp_cv_result *res, bp_error *err)
+/* Training rows of fold f (every other fold, in fold order) and their scaling. */
+static bp_status prepare_fold(const cv_run *run, fold_job *job, size_t f, bp_error *err)
 {
     const bp_dataset *ds = run->ds;
     size_t begin = run->fold_start[f], end = run->fold_start[f + 1];
-    size_t n_train = 0;
+    job->n_train = 0;
     for (size_t i = 0; i < ds->n_rows; i++)
-        if (i < begin || i >= end) run->train_rows[n_train++] = run->order[i];
+        if (i < begin || i >= end) job->train_rows[job->n_train++] = run->order[i];
     bp_status st = BP_OK;
-    if (!run->o->scale_whole_file) st = scale_features(run, run->train_rows, n_train, err);
-    if (st == BP_OK && ds->y) st = scale_targets(run, run->train_rows, n_train, err);
+    if (!run->o->scale_whole_file) st = scale_features(run, job, job->train_rows, job->n_train, err);
+    if (st == BP_OK && ds->y) st = scale_targets(run, job, err);
+    return st;
+}
+
+/* A fresh network for a fold, drawn from the shared rng in fold order. */
+static bp_status create_fold_net(const cv_run *run, fold_job *job, bp_rng *rng, bp_error *err)
+{
+    bp_net_free(job->net);
+    job->net = NULL;
+    bp_status st = bp_net_from_spec(&job->net, &run->o->net, run->ds->n_features, run->n_outputs, err);
+    if (st == BP_OK) bp_net_init(job->net, run->o->net.init, rng);
+    return st;
+}
+
+static bp_status train_and_score(const cv_run *run, fold_job *job, size_t f, bp_rng *rng,
+                                 bp_error *err)
+{
+    const bp_dataset *ds = run->ds;
+    bp_samples s = {job->scaled, ds->n_features, ds->label, job->scaled_y, run->n_outputs,
+                    job->train_rows, job->n_train};
+    bp_status st = bp_train(job->net, &s, &run->o->train, rng, err);
+    if (st == BP_OK && ds->y) score_regression(run, job, f);
+    else if (st == BP_OK) score_classification(run, job, f);
+    return st;
+}
+
+/* Folds in parallel: each job trains with its own copy of the rng, which
+ * training leaves untouched when it neither shuffles nor holds out rows. */
+static void parallel_fold_task(void *ctx, size_t f)
+{
+    cv_run *run = ctx;
+    fold_job *job = &run->jobs[f];
+    if (job->status == BP_OK) job->status = train_and_score(run, job, f, &job->rng, &job->err);
+}
+
+static bp_status run_parallel(cv_run *run, bp_rng *rng, bp_error *err)
+{
+    for (size_t f = 0; f < run->o->folds; f++) {
+        fold_job *job = &run->jobs[f];
+        job->status = prepare_fold(run, job, f, &job->err);
+        if (job->status == BP_OK) job->status = create_fold_net(run, job, rng, &job->err);
+        job->rng = *rng;
+    }
+    bp_pool *pool;
+    bp_status st = bp_pool_create(&pool, run->o->train.threads, err);
     if (st != BP_OK) return st;
-    bp_net *net;
-    st = bp_net_from_spec(&net, &run->o->net, ds->n_features, run->n_outputs, err);
-    if (st != BP_OK) return st;
-    bp_net_init(net, run->o->net.init, rng);
-    bp_samples s = {run->scaled, ds->n_features, ds->label, run->scaled_y, run->n_outputs,
-                    run->train_rows, n_train};
-    st = bp_train(net, &s, &run->o->train, rng, err);
-    if (st == BP_OK && ds->y) score_regression(run, net, f, res);
-    else if (st == BP_OK) score_classification(run, net, f, res);
-    bp_net_free(net);
+    bp_pool_run(pool, parallel_fold_task, run, run->o->folds);
+    bp_pool_free(pool);
+    for (size_t f = 0; f < run->o->folds; f++)
+        if (run->jobs[f].status != BP_OK) {
+            *err = run->jobs[f].err;
+            return run->jobs[f].status;
+        }
+    return BP_OK;
+}
+
+static bp_status run_serial(cv_run *run, bp_rng *rng, bp_error *err)
+{
+    fold_job *job = &run->jobs[0];
+    bp_status st = BP_OK;
+    for (size_t f = 0; st == BP_OK && f < run->o->folds; f++) {
+        st = prepare_fold(run, job, f, err);
+        if (st == BP_OK) st = create_fold_net(run, job, rng, err);
+        if (st == BP_OK) st = train_and_score(run, job, f, rng, err);
+    }
     return st;
 }
 
@@ -148,28 +219,68 @@ static bp_status check_cv(const bp_dataset *ds, const bp_cv_options *o, bp_error
     return BP_OK;
 }
 
-static bp_status allocate_run(cv_run *run, bp_cv_result *res, bp_error *err)
+/* Folds train side by side only where that cannot change a single bit:
+ * online training that draws no random numbers (the tutorial's), on more
+ * than one thread, with buffers of modest size. */
+static int folds_in_parallel(const bp_dataset *ds, const bp_cv_options *o)
+{
+    const bp_train_options *t = &o->train;
+    if (t->batch_size != 1 || t->shuffle || t->validation > 0 || t->threads == 1) return 0;
+    if (o->train.on_epoch) return 0; /* progress is reported fold after fold */
+    size_t cells;
+    return bp_mul_size(ds->n_rows, ds->n_features + 2, &cells) &&
+           cells <= ((size_t)32 << 20) / sizeof(bp_real) / o->folds;
+}
+
+static bp_status allocate_job(const cv_run *run, fold_job *job, bp_real *shared_scaled, bp_error *err)
+{
+    const bp_dataset *ds = run->ds;
+    job->train_rows = malloc(ds->n_rows * sizeof *job->train_rows);
+    job->scaled = shared_scaled ? shared_scaled : malloc(ds->n_rows * ds->n_features * sizeof *job->scaled);
+    if (ds->y) job->scaled_y = malloc(ds->n_rows * sizeof *job->scaled_y);
+    if (!job->train_rows || !job->scaled || (ds->y && !job->scaled_y))
+        return bp_error_nomem(err, "cross-validation");
+    return BP_OK;
+}
+
+static void free_jobs(cv_run *run)
+{
+    for (size_t j = 0; run->jobs && j < run->n_jobs; j++) {
+        fold_job *job = &run->jobs[j];
+        free(job->train_rows);
+        /* Under whole-file scaling every job shares the first job's matrix. */
+        if (j == 0 || !run->o->scale_whole_file) free(job->scaled);
+        free(job->scaled_y);
+        bp_scaler_free(job->y_scaler);
+        bp_net_free(job->net);
+    }
+    free(run->jobs);
+}
+
+static bp_status allocate_run(cv_run *run, bp_cv_result *res, int parallel, bp_error *err)
 {
     const bp_dataset *ds = run->ds;
     size_t cells, proba_cells;
-    if (!bp_mul_size(ds->n_rows, ds->n_features, &cells) ||
+    if (!bp_mul_size(ds->n_rows, ds->n_features, &cells) || cells > ((size_t)-1) / sizeof(bp_real) ||
         !bp_mul_size(ds->n_rows, run->n_outputs, &proba_cells))
         return bp_error_nomem(err, "features");
     run->order = malloc(ds->n_rows * sizeof *run->order);
     run->fold_start = malloc((run->o->folds + 1) * sizeof *run->fold_start);
-    run->train_rows = malloc(ds->n_rows * sizeof *run->train_rows);
-    run->scaled = malloc(cells * sizeof *run->scaled);
+    run->n_jobs = parallel ? run->o->folds : 1;
+    run->jobs = calloc(run->n_jobs, sizeof *run->jobs);
     res->folds = run->o->folds;
     res->n_rows = ds->n_rows;
     res->n_classes = ds->n_classes;
-    if (!run->order || !run->fold_start || !run->train_rows || !run->scaled)
-        return bp_error_nomem(err, "cross-validation");
+    if (!run->order || !run->fold_start || !run->jobs) return bp_error_nomem(err, "cross-validation");
+    for (size_t j = 0; j < run->n_jobs; j++) {
+        bp_real *shared = j > 0 && run->o->scale_whole_file ? run->jobs[0].scaled : NULL;
+        bp_status st = allocate_job(run, &run->jobs[j], shared, err);
+        if (st != BP_OK) return st;
+    }
     if (ds->y) {
-        run->scaled_y = malloc(ds->n_rows * sizeof *run->scaled_y);
         res->values = malloc(ds->n_rows * sizeof *res->values);
         res->fold_regression = calloc(run->o->folds, sizeof *res->fold_regression);
-        if (!run->scaled_y || !res->values || !res->fold_regression)
-            return bp_error_nomem(err, "cross-validation");
+        if (!res->values || !res->fold_regression) return bp_error_nomem(err, "cross-validation");
     } else {
         res->scores = calloc(run->o->folds, sizeof *res->scores);
         res->predicted = calloc(ds->n_rows, sizeof *res->predicted);
@@ -195,11 +306,12 @@ bp_status bp_cross_validate(const bp_dataset *ds, const bp_cv_options *o, bp_rng
     memset(res, 0, sizeof *res);
     bp_status st = check_cv(ds, o, err);
     if (st != BP_OK) return st;
-    cv_run run = {ds, o, ds->y ? 1 : ds->n_classes, NULL, NULL, NULL, NULL, NULL, NULL};
-    st = allocate_run(&run, res, err);
+    int parallel = folds_in_parallel(ds, o);
+    cv_run run = {ds, o, ds->y ? 1 : ds->n_classes, NULL, NULL, NULL, 0, res};
+    st = allocate_run(&run, res, parallel, err);
     if (st == BP_OK) st = split(&run, rng, err);
-    if (st == BP_OK && o->scale_whole_file) st = scale_features(&run, NULL, ds->n_rows, err);
-    for (size_t f = 0; st == BP_OK && f < o->folds; f++) st = run_fold(&run, f, rng, res, err);
+    if (st == BP_OK && o->scale_whole_file) st = scale_features(&run, &run.jobs[0], NULL, ds->n_rows, err);
+    if (st == BP_OK) st = parallel ? run_parallel(&run, rng, err) : run_serial(&run, rng, err);
     if (st == BP_OK && res->scores) {
         double sum = 0;
         for (size_t f = 0; f < o->folds; f++) sum += res->scores[f];
@@ -207,10 +319,7 @@ bp_status bp_cross_validate(const bp_dataset *ds, const bp_cv_options *o, bp_rng
     }
     free(run.order);
     free(run.fold_start);
-    free(run.train_rows);
-    free(run.scaled);
-    free(run.scaled_y);
-    bp_scaler_free(run.y_scaler);
+    free_jobs(&run);
     if (st != BP_OK) bp_cv_result_free(res);
     return st;
 }
