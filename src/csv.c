@@ -123,14 +123,16 @@ static bp_status error_here(const tokenizer *t, const unsigned char *p, const ch
 static bp_status record_too_long(const tokenizer *t)
 {
     const bp_csv_field *first = &t->reader->fields[0];
-    return bp_error_set(t->err, BP_ERR_DATA, "%s:%zu:%zu: record starting here is longer than %zu bytes",
+    return bp_error_set(t->err, BP_ERR_DATA,
+                        "%s:%zu:%zu: record starting here is longer than %zu bytes",
                         t->reader->name, first->line, first->column, t->reader->max_record_bytes);
 }
 
 static bp_status record_too_wide(const tokenizer *t)
 {
     const bp_csv_field *first = &t->reader->fields[0];
-    return bp_error_set(t->err, BP_ERR_DATA, "%s:%zu:%zu: record starting here has more than %zu fields",
+    return bp_error_set(t->err, BP_ERR_DATA,
+                        "%s:%zu:%zu: record starting here has more than %zu fields",
                         t->reader->name, first->line, first->column, t->reader->max_fields);
 }
 
@@ -352,6 +354,8 @@ static bp_status in_quoted(tokenizer *t, const unsigned char **pp, const unsigne
     return status;
 }
 
+#define TEXT_AFTER_QUOTE "text after closing quote (expected a delimiter or end of line)"
+
 static bp_status after_quote(tokenizer *t, const unsigned char **pp)
 {
     const unsigned char *p = *pp;
@@ -359,7 +363,7 @@ static bp_status after_quote(tokenizer *t, const unsigned char **pp)
     switch (t->cls[*p] & KIND_MASK) {
     case K_QUOTE:
         if (t->state != AFTER_QUOTE)
-            return error_here(t, p, "text after closing quote (expected a delimiter or end of line)");
+            return error_here(t, p, TEXT_AFTER_QUOTE);
         status = append_byte(t, '"'); /* "" stands for one quote */
         t->state = IN_QUOTED;
         break;
@@ -378,7 +382,7 @@ static bp_status after_quote(tokenizer *t, const unsigned char **pp)
     case K_NUL:
         return error_here(t, p, "NUL byte in input");
     default:
-        return error_here(t, p, "text after closing quote (expected a delimiter or end of line)");
+        return error_here(t, p, TEXT_AFTER_QUOTE);
     }
     *pp = p + 1;
     return status;
@@ -682,21 +686,23 @@ static bp_status count_fields(void *ctx, size_t record_index, const bp_csv_field
     return c->n == SAMPLE_RECORDS ? BP_ERR_INTERRUPTED : BP_OK;
 }
 
-/* Orders candidates: higher tier, then higher major, then higher minor
-   (see the rule in csv.h). */
+/* Orders candidates: higher tier, then a well-formed sample, then higher
+   major, then higher minor (see the rule in csv.h). */
 typedef struct delimiter_score {
     int tier;
+    int well_formed;
     size_t major, minor;
 } delimiter_score;
 
+/* A malformed sample is scored on the records before the error. */
 static delimiter_score score_delimiter(const field_counts *c, int malformed, int explicit_char)
 {
-    delimiter_score s = {0, 0, 0};
+    delimiter_score s = {0, !malformed, 0, 0};
     if (c->n == 0) return s;
     int consistent = 1;
     for (size_t i = 1; i < c->n; i++) consistent &= c->counts[i] == c->counts[0];
-    if (consistent && c->counts[0] > 1 && !malformed) {
-        s.tier = explicit_char ? 4 : 3;
+    if (consistent && c->counts[0] > 1) {
+        s.tier = explicit_char ? 3 : 2;
         s.major = c->counts[0];
         return s;
     }
@@ -709,13 +715,14 @@ static delimiter_score score_delimiter(const field_counts *c, int malformed, int
             s.minor = c->counts[i];
         }
     }
-    if (s.major > 0) s.tier = malformed ? 1 : 2;
+    if (s.major > 0) s.tier = 1;
     return s;
 }
 
 static int better_score(delimiter_score a, delimiter_score b)
 {
     if (a.tier != b.tier) return a.tier > b.tier;
+    if (a.well_formed != b.well_formed) return a.well_formed > b.well_formed;
     if (a.major != b.major) return a.major > b.major;
     return a.minor > b.minor;
 }
@@ -723,7 +730,7 @@ static int better_score(delimiter_score a, delimiter_score b)
 static bp_status detect_delimiter(bp_csv_reader *r, char *delimiter, bp_error *err)
 {
     static const char candidates[] = {',', '\t', ';', '|', ' '};
-    delimiter_score best = {0, 0, 0};
+    delimiter_score best = {0, 0, 0, 0};
     *delimiter = ',';
     for (size_t i = 0; i < sizeof candidates; i++) {
         field_counts counts;
@@ -732,7 +739,7 @@ static bp_status detect_delimiter(bp_csv_reader *r, char *delimiter, bp_error *e
         bp_status status = scan_sample(r, candidates[i], count_fields, &counts, &malformed, err);
         if (status != BP_OK) return status;
         delimiter_score s = score_delimiter(&counts, malformed, candidates[i] != ' ');
-        if (better_score(s, best)) {
+        if (s.tier > 0 && better_score(s, best)) {
             best = s;
             *delimiter = candidates[i];
         }
@@ -768,7 +775,8 @@ static bp_status probe_header(void *ctx, size_t record_index, const bp_csv_field
         h->later = calloc(n_fields, 1);
         if (!h->first || !h->later) return bp_error_nomem(err, "CSV header detection");
         h->n_first = n_fields;
-        for (size_t j = 0; j < n_fields; j++) h->first[j] = (unsigned char)classify_field(&fields[j]);
+        for (size_t j = 0; j < n_fields; j++)
+            h->first[j] = (unsigned char)classify_field(&fields[j]);
     } else {
         for (size_t j = 0; j < n_fields; j++) {
             enum field_class c = classify_field(&fields[j]);
@@ -915,6 +923,90 @@ static int fast_path(const decimal *d, double *out)
     return 1;
 }
 
+#if defined(__SIZEOF_INT128__)
+/* Up to 19 digits and moderate exponents, exactly, in 128-bit integers: the
+   common case of numbers printed with 16 to 19 significant digits, which
+   the 53-bit fast path cannot take and strtod takes slowly. */
+__extension__ typedef unsigned __int128 u128;
+
+/* 5^k for k = 0..27, all below 2^63. */
+static const uint64_t powers_of_five[] = {
+    1ull, 5ull, 25ull, 125ull, 625ull, 3125ull, 15625ull, 78125ull, 390625ull,
+    1953125ull, 9765625ull, 48828125ull, 244140625ull, 1220703125ull,
+    6103515625ull, 30517578125ull, 152587890625ull, 762939453125ull,
+    3814697265625ull, 19073486328125ull, 95367431640625ull, 476837158203125ull,
+    2384185791015625ull, 11920928955078125ull, 59604644775390625ull,
+    298023223876953125ull, 1490116119384765625ull, 7450580596923828125ull,
+};
+#define MAX_WIDE_DIVISOR_POWER 27
+#define MAX_WIDE_MULTIPLIER_POWER 19 /* 10^19 < 2^64 */
+
+static int bit_length(uint64_t x)
+{
+    return x ? 64 - __builtin_clzll(x) : 0;
+}
+
+/* (q + something below it) x 2^exp2 to nearest, ties to even, where q has
+   more than 53 bits and `sticky` says the something is nonzero. The result
+   stays in the normal range for every caller, so ldexp is exact. */
+static double round_to_double(uint64_t q, int sticky, int exp2)
+{
+    int drop = bit_length(q) - 53;
+    uint64_t half = (uint64_t)1 << (drop - 1);
+    uint64_t mantissa = q >> drop, rest = q & ((half << 1) - 1);
+    if (rest > half || (rest == half && (sticky || (mantissa & 1)))) mantissa++;
+    return ldexp((double)mantissa, exp2 + drop);
+}
+
+/* M x 10^e for M < 2^64 and 0 <= e <= 19: the product is exact in 128 bits. */
+static double multiply_exactly(uint64_t mantissa, int e)
+{
+    u128 product = (u128)mantissa * (powers_of_five[e] << e);
+    uint64_t high = (uint64_t)(product >> 64), low = (uint64_t)product;
+    if (high == 0) {
+        if (bit_length(low) <= 53) return (double)low;
+        return round_to_double(low, 0, 0);
+    }
+    int shift = bit_length(high); /* 1..64: keeps the top 64 bits */
+    uint64_t top = (uint64_t)(product >> shift);
+    int sticky = (product << (128 - shift)) != 0;
+    return round_to_double(top, sticky, shift);
+}
+
+/* M / 10^k = M / 5^k x 2^-k for 1 <= k <= 27: a 128-by-64-bit division gives
+   at least 63 quotient bits, the remainder says whether anything follows. */
+static double divide_exactly(uint64_t mantissa, int k)
+{
+    uint64_t divisor = powers_of_five[k];
+    int shift = 63 - bit_length(mantissa) + bit_length(divisor);
+    u128 numerator = (u128)mantissa << shift;
+    uint64_t quotient = (uint64_t)(numerator / divisor);
+    int sticky = numerator % divisor != 0;
+    return round_to_double(quotient, sticky, -shift - k);
+}
+
+static int wide_path(const decimal *d, double *out)
+{
+    if (d->n_digits > 19) return 0;
+    int64_t scale = d->point - (int64_t)d->n_digits;
+    if (scale >= 0 && scale <= MAX_WIDE_MULTIPLIER_POWER) {
+        *out = multiply_exactly(d->mantissa, (int)scale);
+        return 1;
+    }
+    if (scale < 0 && scale >= -MAX_WIDE_DIVISOR_POWER) {
+        *out = divide_exactly(d->mantissa, (int)-scale);
+        return 1;
+    }
+    return 0;
+}
+#else
+static int wide_path(const decimal *d, double *out)
+{
+    (void)d, (void)out;
+    return 0;
+}
+#endif
+
 /* Rewrites the number as DIGITSeEXP (no decimal point, so the locale does
    not matter) and lets strtod round it. */
 static int slow_path(const unsigned char *s, const unsigned char *end, const decimal *d,
@@ -951,7 +1043,8 @@ int bp_csv_parse_number(const char *text, size_t len, double *out)
         value = 0.0; /* below half the smallest subnormal: rounds to zero */
     } else if (d.point > 310) {
         return 0; /* at least 1e310: overflows */
-    } else if (!fast_path(&d, &value) && !slow_path(s, end, &d, &value)) {
+    } else if (!fast_path(&d, &value) && !wide_path(&d, &value)
+               && !slow_path(s, end, &d, &value)) {
         return 0;
     }
     *out = d.negative ? -value : value;

@@ -20,6 +20,9 @@
  *
  * Line and column numbers are 1-based; lines are physical lines (a line break
  * inside a quoted field starts a new one), columns count bytes after the BOM.
+ * A field's position is that of its first byte after leading blanks (its
+ * opening quote when quoted); an empty field is placed at the delimiter or
+ * line end that closes it.
  */
 #ifndef BP_CSV_H
 #define BP_CSV_H
@@ -82,8 +85,10 @@ void bp_csv_set_limits(bp_csv_reader *reader, size_t max_record_bytes, size_t ma
         records share one field count greater than one: a ragged file is still
         split the way most of its lines say, and the scan reports the odd ones;
      4. otherwise ',' (a single-column file).
-   A candidate under which the sample is malformed (e.g. "a";b read with ',')
-   only counts when every candidate is.
+   When the sample is malformed under a candidate (an unterminated quote, or
+   "a";b read with ','), the candidate is judged on the records before the
+   error and loses ties within a step to well-formed ones; so a comma file with
+   a broken quote stays a comma file and its scan reports the error.
 
    Header rule: the first record is a header when
      a. some field of it is text (neither a number nor a missing marker) while
