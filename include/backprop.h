@@ -9,6 +9,7 @@
 #ifndef BACKPROP_H
 #define BACKPROP_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -222,6 +223,13 @@ typedef struct bp_train_options {
     size_t threads;         /* worker threads; 0 = all cores */
     bp_epoch_fn on_epoch;   /* progress callback, or NULL */
     void *user;             /* passed to on_epoch */
+    const char *checkpoint; /* save the whole training state here, or NULL */
+    size_t checkpoint_every;/* ... every this many epochs (0: only when stopped) */
+    const char *resume;     /* continue the run saved in this checkpoint, or NULL */
+    const volatile sig_atomic_t *stop; /* nonzero (e.g. set by a signal handler):
+                               stop after the current batch, saving a checkpoint
+                               when one is configured; bp_train then returns
+                               BP_ERR_INTERRUPTED */
 } bp_train_options;
 
 /* The tutorial's settings: lr 0.3, 500 epochs, online SGD, squared error. */
@@ -519,7 +527,8 @@ typedef struct bp_predict_summary {
     size_t unseen;                       /* category values training never saw (all zeros) */
     size_t unseen_line, unseen_column;   /* the first of them */
     char unseen_text[48];
-    size_t missing;                      /* missing cells (filled with the training mean) */
+    size_t missing;                      /* missing cells (filled with the training mean,
+                                            or a category column's most frequent one) */
     size_t missing_line, missing_column; /* the first of them */
 } bp_predict_summary;
 

@@ -4,6 +4,7 @@
 #include "net.h"
 
 #include "batch.h"
+#include "checkpoint.h"
 #include "error.h"
 #include "loss.h"
 #include "optim.h"
@@ -48,6 +49,10 @@ typedef struct trainer {
     bp_optim optim;
     int fused_sgd;          /* plain SGD: update in place, the tutorial's way */
     size_t batch;           /* rows per step; 1 = online */
+    size_t epoch, position; /* where training starts (a resumed run: mid-way) */
+    double partial;         /* loss already summed in that epoch */
+    double best_val;        /* best validation loss so far */
+    size_t since_best;      /* epochs since it */
     bp_batch_ws ws;         /* matrices for batches of more than one row */
 } trainer;
 
@@ -133,6 +138,7 @@ static bp_status trainer_init(trainer *t, bp_net *net, const bp_samples *s,
                               const bp_train_options *o, bp_rng *rng, bp_error *err)
 {
     memset(t, 0, sizeof *t);
+    t->best_val = INFINITY;
     t->net = net;
     t->s = s;
     t->o = o;
@@ -189,20 +195,28 @@ static void row_gradient(bp_net *net, const bp_real *inputs, bp_real *grad)
     }
 }
 
-/* One epoch of online training; returns the summed loss. */
-static double online_epoch(trainer *t, double lr)
+/* Whether the caller asked training to stop (checked between batches). */
+static int stop_requested(const trainer *t)
+{
+    return t->o->stop && *t->o->stop;
+}
+
+/* Online training on rows [start, n_train) of the epoch's order; adds their
+ * loss to *sum and returns the position reached (n_train unless stopped or
+ * the loss stopped being finite). */
+static size_t online_rows(trainer *t, double lr, size_t start, double *sum)
 {
     bp_net *net = t->net;
     const bp_samples *s = t->s;
     size_t n_out = net->width[net->n_layers];
     bp_activation out_act = net->act[net->n_layers - 1];
-    double sum_error = 0;
-    for (size_t k = 0; k < t->n_train; k++) {
+    for (size_t k = start; k < t->n_train; k++) {
         size_t r = t->order[k];
         const bp_real *x = s->x + r * s->n_inputs;
         const bp_real *expected = row_target(t, r);
         const bp_real *out = bp_net_forward(net, x);
-        sum_error += bp_loss_row(t->o->loss, out_act, out, expected, n_out);
+        *sum += bp_loss_row(t->o->loss, out_act, out, expected, n_out);
+        if (!isfinite(*sum)) return k;
         bp_net_backward(net, expected, t->o->loss);
         if (t->fused_sgd) {
             bp_net_update(net, x, (bp_real)lr);
@@ -210,8 +224,9 @@ static double online_epoch(trainer *t, double lr)
             row_gradient(net, x, t->grad);
             bp_optim_step(&t->optim, net->params, t->grad, lr);
         }
+        if (stop_requested(t)) return k + 1;
     }
-    return sum_error;
+    return t->n_train;
 }
 
 /* Copies a batch's rows and targets into the workspace matrices. */
@@ -225,17 +240,19 @@ static void gather_batch(trainer *t, const size_t *rows, size_t n)
     }
 }
 
-/* One epoch in batches of t->batch rows (the last one may be smaller). */
-static double batched_epoch(trainer *t, double lr)
+/* Batches from position start; as online_rows. */
+static size_t batched_rows(trainer *t, double lr, size_t start, double *sum)
 {
-    double sum_error = 0;
-    for (size_t start = 0; start < t->n_train; start += t->batch) {
-        size_t n = t->n_train - start < t->batch ? t->n_train - start : t->batch;
-        gather_batch(t, t->order + start, n);
-        sum_error += bp_batch_gradient(t->net, &t->ws, n, t->o->loss, t->grad);
+    for (size_t pos = start; pos < t->n_train;) {
+        size_t n = t->n_train - pos < t->batch ? t->n_train - pos : t->batch;
+        gather_batch(t, t->order + pos, n);
+        *sum += bp_batch_gradient(t->net, &t->ws, n, t->o->loss, t->grad);
+        if (!isfinite(*sum)) return pos;
         bp_optim_step(&t->optim, t->net->params, t->grad, lr);
+        pos += n;
+        if (stop_requested(t)) return pos;
     }
-    return sum_error;
+    return t->n_train;
 }
 
 /* Mean loss per row, for reporting (MSE also averages over outputs). */
@@ -264,36 +281,145 @@ static void validate(trainer *t, double *loss, double *accuracy)
     *accuracy = s->label ? (double)correct / (double)t->n_val * 100.0 : NAN;
 }
 
+static void fill_state(trainer *t, bp_train_state *st, bp_rng *rng)
+{
+    st->net = t->net;
+    st->rng = rng;
+    st->velocity = t->optim.velocity;
+    st->second = t->optim.second;
+    st->n_rows = t->s->n_rows;
+    st->n_train = t->n_train;
+    st->order = t->order;
+    st->best = t->best;
+}
+
+static bp_status save_checkpoint(trainer *t, bp_rng *rng, size_t epoch, size_t position,
+                                 double partial, bp_error *err)
+{
+    bp_train_state st;
+    fill_state(t, &st, rng);
+    st.epoch = epoch;
+    st.position = position;
+    st.partial_sum = partial;
+    st.steps = t->optim.steps;
+    st.best_val = t->best_val;
+    st.since_best = t->since_best;
+    return bp_checkpoint_write(t->o->checkpoint, &st, err);
+}
+
+static int compare_sizes(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A resumed order must hold exactly this run's rows, or a damaged file
+ * could point training outside the data. */
+static bp_status check_resumed_rows(trainer *t, bp_error *err)
+{
+    size_t n = t->s->n_rows;
+    size_t *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return bp_error_nomem(err, "resume");
+    }
+    for (size_t i = 0; i < n; i++) {
+        a[i] = t->order[i];
+        b[i] = t->s->rows ? t->s->rows[i] : i;
+    }
+    qsort(a, n, sizeof *a, compare_sizes);
+    qsort(b, n, sizeof *b, compare_sizes);
+    int same = memcmp(a, b, n * sizeof *a) == 0;
+    free(a);
+    free(b);
+    return same ? BP_OK
+                : bp_error_set(err, BP_ERR_DATA, "%s: the checkpoint's rows are not this run's rows",
+                               t->o->resume);
+}
+
+static bp_status resume(trainer *t, bp_rng *rng, bp_error *err)
+{
+    bp_train_state st;
+    fill_state(t, &st, rng);
+    bp_status status = bp_checkpoint_read(t->o->resume, &st, err);
+    if (status != BP_OK) return status;
+    if (t->n_val) memcpy(t->val_rows, t->order + t->n_train, t->n_val * sizeof *t->val_rows);
+    t->epoch = st.epoch;
+    t->position = st.position;
+    t->partial = st.partial_sum;
+    t->optim.steps = st.steps;
+    t->best_val = st.best_val;
+    t->since_best = st.since_best;
+    return check_resumed_rows(t, err);
+}
+
+static bp_status diverged(const trainer *t, size_t epoch, size_t position, bp_error *err)
+{
+    size_t batch = position / t->batch + 1;
+    return bp_error_set(err, BP_ERR_NUMERIC,
+                        "training diverged at epoch %zu, batch %zu: the loss is not finite "
+                        "(try a lower learning rate, or scale the data)", epoch + 1, batch);
+}
+
+static int params_finite(const bp_net *net)
+{
+    for (size_t i = 0; i < net->n_params; i++)
+        if (!isfinite(net->params[i])) return 0;
+    return 1;
+}
+
+/* Early stopping: remember the best weights; count epochs since them. */
+static void track_validation(trainer *t, bp_epoch_report *rep)
+{
+    validate(t, &rep->val_loss, &rep->val_accuracy);
+    if (rep->val_loss < t->best_val) {
+        t->best_val = rep->val_loss;
+        t->since_best = 0;
+        memcpy(t->best, t->net->params, t->net->n_params * sizeof *t->best);
+    } else {
+        t->since_best++;
+    }
+}
+
 static bp_status run_epochs(trainer *t, bp_rng *rng, bp_error *err)
 {
     const bp_train_options *o = t->o;
-    double start = now_seconds(), best_val = INFINITY;
-    size_t since_best = 0;
-    for (size_t epoch = 0; epoch < o->epochs; epoch++) {
-        double lr = bp_schedule_rate(o, epoch);
-        if (o->shuffle) shuffle_rows(t->order, t->n_train, rng);
-        double sum = t->batch > 1 ? batched_epoch(t, lr) : online_epoch(t, lr);
-        if (!isfinite(sum))
-            return bp_error_set(err, BP_ERR_NUMERIC,
-                                "training diverged at epoch %zu: the loss is not finite "
-                                "(try a lower learning rate, or scale the data)", epoch + 1);
+    double start = now_seconds();
+    for (size_t epoch = t->epoch; epoch < o->epochs; epoch++) {
+        double lr = bp_schedule_rate(o, epoch), sum = t->partial;
+        size_t from = t->position;
+        t->position = 0;
+        t->partial = 0;
+        if (o->shuffle && from == 0) shuffle_rows(t->order, t->n_train, rng);
+        size_t reached = t->batch > 1 ? batched_rows(t, lr, from, &sum) : online_rows(t, lr, from, &sum);
+        if (!isfinite(sum) || !params_finite(t->net)) return diverged(t, epoch, reached, err);
+        if (reached < t->n_train) { /* asked to stop */
+            bp_status st = o->checkpoint ? save_checkpoint(t, rng, epoch, reached, sum, err) : BP_OK;
+            if (st != BP_OK) return st;
+            return bp_error_set(err, BP_ERR_INTERRUPTED, "training stopped at epoch %zu%s%s", epoch + 1,
+                                o->checkpoint ? "; its state is saved in " : "",
+                                o->checkpoint ? o->checkpoint : "");
+        }
         bp_epoch_report rep = {epoch, o->epochs, sum, mean_loss(t, sum, t->n_train), NAN, NAN,
                                lr, 0, t->n_train};
-        if (t->n_val) {
-            validate(t, &rep.val_loss, &rep.val_accuracy);
-            if (rep.val_loss < best_val) {
-                best_val = rep.val_loss;
-                since_best = 0;
-                memcpy(t->best, t->net->params, t->net->n_params * sizeof *t->best);
-            } else {
-                since_best++;
-            }
-        }
+        if (t->n_val) track_validation(t, &rep);
         rep.seconds = now_seconds() - start;
+        int early = t->n_val && o->patience > 0 && t->since_best >= o->patience;
+        int last = epoch + 1 == o->epochs;
+        if (o->checkpoint && o->checkpoint_every && (epoch + 1) % o->checkpoint_every == 0 && !last) {
+            bp_status st = save_checkpoint(t, rng, epoch + 1, 0, 0, err);
+            if (st != BP_OK) return st;
+        }
         if (o->on_epoch && o->on_epoch(o->user, &rep)) break;
-        if (t->n_val && since_best >= o->patience && o->patience > 0) break;
+        if (early) break;
+        if (stop_requested(t) && !last) {
+            bp_status st = o->checkpoint ? save_checkpoint(t, rng, epoch + 1, 0, 0, err) : BP_OK;
+            if (st != BP_OK) return st;
+            return bp_error_set(err, BP_ERR_INTERRUPTED, "training stopped after epoch %zu", epoch + 1);
+        }
     }
-    if (t->n_val && isfinite(best_val))
+    if (t->n_val && isfinite(t->best_val))
         memcpy(t->net->params, t->best, t->net->n_params * sizeof *t->best);
     return BP_OK;
 }
@@ -305,6 +431,7 @@ bp_status bp_train(bp_net *net, const bp_samples *samples, const bp_train_option
     if (st != BP_OK) return st;
     trainer t;
     st = trainer_init(&t, net, samples, opts, rng, err);
+    if (st == BP_OK && opts->resume) st = resume(&t, rng, err);
     if (st == BP_OK) st = run_epochs(&t, rng, err);
     trainer_free(&t);
     return st;
