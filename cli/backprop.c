@@ -10,7 +10,10 @@ static const char usage[] =
     "Train feed-forward neural networks with backpropagation.\n"
     "\n"
     "commands:\n"
-    "  cv FILE       k-fold cross-validation (the tutorial's case study)\n"
+    "  cv FILE               k-fold cross-validation (the tutorial's case study)\n"
+    "  train FILE -o MODEL   train on every row and save the model\n"
+    "  predict MODEL FILE    predict the rows of a file with a saved model\n"
+    "  eval MODEL FILE       accuracy, confusion matrix, precision, recall, F1\n"
     "\n"
     "  backprop COMMAND --help   options of a command\n"
     "  backprop --version        version and build options\n"
@@ -39,6 +42,9 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(command, "cv") == 0) return cmd_cv(argc - 2, argv + 2);
+    if (strcmp(command, "train") == 0) return cmd_train(argc - 2, argv + 2);
+    if (strcmp(command, "predict") == 0) return cmd_predict(argc - 2, argv + 2);
+    if (strcmp(command, "eval") == 0) return cmd_eval(argc - 2, argv + 2);
     fputs(usage, stderr);
     return cli_usage_error("unknown command '%s'", command);
 }

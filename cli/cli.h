@@ -56,8 +56,9 @@ int cli_read_training(const cli_args *args, cli_training *t);
 extern const char cli_training_help[];
 
 /* Options that say how to read a CSV file: --target, --ignore, --classes,
- * --delimiter, --header/--no-header, --missing. */
-enum { CLI_LOAD_OPTIONS = 8 };
+ * --delimiter, --header/--no-header, --missing, --task, --max-memory (default:
+ * the memory the system has available). */
+enum { CLI_LOAD_OPTIONS = 9 };
 size_t cli_add_load_options(cli_option *options, size_t n);
 int cli_read_load_options(const cli_args *args, bp_load_options *load);
 
@@ -67,6 +68,7 @@ typedef struct cli_progress {
     size_t run, runs;          /* which training run (fold) of how many */
     double last_draw;
     bp_epoch_report last;
+    double best_val_loss, best_val_accuracy; /* at the best validation loss; NaN without */
     FILE *history;
     char *history_tmp;
     const char *history_path;
@@ -85,7 +87,21 @@ void cli_apply_task(const cli_args *args, bp_task task, cli_training *t);
 
 /* The confusion matrix and per-class precision, recall, F1 and support. */
 void cli_print_confusion(const bp_metrics *m, const bp_dataset *ds);
+/* Accuracy (or RMSE, MAE, R2), macro scores and the confusion matrix. */
+void cli_print_evaluation(const bp_evaluation *ev, const bp_model *m);
 
 int cmd_cv(int argc, char **argv);
+
+/* The model lifecycle: train saves a model, predict and eval use one. */
+int cmd_train(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+/* A copy of argv with "-o" spelled "--output" (cli_parse reads long
+ * options only); NULL when out of memory. Free it with free(). */
+char **cli_long_output(int argc, char **argv);
+/* --delimiter, --header and --no-header for reading a file to predict. */
+int cli_read_predict_options(const cli_args *args, bp_predict_options *o);
+/* "backprop: warning: ..." for unseen categories and filled missing values. */
+void cli_warn_predictions(const char *file, const bp_predict_summary *s);
 
 #endif

@@ -30,6 +30,8 @@ static const char cv_usage[] =
     "  --header, --no-header    whether the first row names the columns (detected)\n"
     "  --missing M              error, drop or mean: what to do with missing values\n"
     "                           (?, empty, NA, NaN) (error)\n"
+    "  --max-memory SIZE        refuse a run that needs more memory, e.g. 512M or 4G\n"
+    "                           (default: the memory the system has available)\n"
     "  --help                   this text\n"
     "\n";
 
@@ -50,6 +52,7 @@ static int read_cv_options(cli_args *args, cv_config *c)
     c->cv.net = c->training.net;
     c->cv.train = c->training.train;
     c->cv.scale = c->training.scale;
+    c->cv.train.max_memory = c->load.max_memory;
     if ((v = cli_value(args, "folds")) && !cli_size("folds", v, 2, &c->cv.folds)) return 0;
     c->cv.scale_whole_file = cli_value(args, "tutorial") != NULL;
     c->cv.stratify = cli_value(args, "stratify") != NULL;

@@ -2,6 +2,10 @@
  * that reads one. */
 #include "cli.h"
 
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -9,7 +13,8 @@ static const struct {
     int takes_value;
 } load_option_names[CLI_LOAD_OPTIONS] = {{"target", 1},    {"ignore", 1},    {"classes", 1},
                                          {"delimiter", 1}, {"header", 0},    {"no-header", 0},
-                                         {"missing", 1},   {"task", 1}};
+                                         {"missing", 1},   {"task", 1},
+                                         {"max-memory", 1}};
 
 size_t cli_add_load_options(cli_option *options, size_t n)
 {
@@ -31,10 +36,43 @@ static int read_delimiter(const char *text, char *out)
     return 1;
 }
 
+/* MemAvailable from /proc/meminfo, in bytes; 0 where it cannot be read. */
+static size_t available_memory(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    if (!f) return 0;
+    char line[256];
+    size_t kib = 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "MemAvailable: %zu kB", &kib) == 1) break;
+    fclose(f);
+    return kib > SIZE_MAX / 1024 ? SIZE_MAX : kib * 1024;
+}
+
+/* 512M, 2G, 100000K or plain bytes. */
+static int read_memory_size(const char *text, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k') shift = 10;
+    else if (*end == 'M' || *end == 'm') shift = 20;
+    else if (*end == 'G' || *end == 'g') shift = 30;
+    else if (*end == 'T' || *end == 't') shift = 40;
+    if (shift) end++;
+    if (*text < '0' || *text > '9' || *end || errno || v == 0 || v > (SIZE_MAX >> shift))
+        return cli_usage_error("--max-memory must be a size such as 512M or 4G, not '%s'", text), 0;
+    *out = (size_t)v << shift;
+    return 1;
+}
+
 int cli_read_load_options(const cli_args *args, bp_load_options *load)
 {
     const char *v;
     bp_error err;
+    load->max_memory = available_memory();
+    if ((v = cli_value(args, "max-memory")) && !read_memory_size(v, &load->max_memory)) return 0;
     load->target = cli_value(args, "target");
     load->ignore = cli_value(args, "ignore");
     load->classes = cli_value(args, "classes");

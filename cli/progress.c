@@ -39,6 +39,10 @@ static int on_epoch(void *user, const bp_epoch_report *r)
     if (r->epoch == 0 && p->seen_epoch) p->run++;
     p->seen_epoch = 1;
     p->last = *r;
+    if (!isnan(r->val_loss) && !(r->val_loss >= p->best_val_loss)) {
+        p->best_val_loss = r->val_loss;
+        p->best_val_accuracy = r->val_accuracy;
+    }
     write_history(p, r);
     if (p->live && (r->seconds - p->last_draw >= REDRAW_SECONDS || r->epoch + 1 == r->epochs ||
                     r->epoch < p->last.epoch)) {
@@ -56,6 +60,8 @@ int cli_progress_start(cli_progress *p, bp_train_options *train, int quiet, size
     p->live = !quiet && isatty(STDERR_FILENO);
     p->runs = runs;
     p->last_draw = -1;
+    p->best_val_loss = NAN;
+    p->best_val_accuracy = NAN;
     if (history_path) {
         size_t len = strlen(history_path);
         p->history_tmp = malloc(len + 16);

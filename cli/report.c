@@ -26,3 +26,18 @@ void cli_print_confusion(const bp_metrics *m, const bp_dataset *ds)
                m->per_class[c].precision, m->per_class[c].recall, m->per_class[c].f1,
                m->per_class[c].support);
 }
+
+void cli_print_evaluation(const bp_evaluation *ev, const bp_model *m)
+{
+    if (ev->task == BP_TASK_REGRESSION) {
+        printf("Rows: %zu\nRMSE: %.4f\nMAE: %.4f\nR2: %.4f\n", ev->summary.rows, ev->regression.rmse,
+               ev->regression.mae, ev->regression.r2);
+        return;
+    }
+    const bp_metrics *s = &ev->metrics;
+    printf("Accuracy: %.3f%%\nRows: %zu\n", s->accuracy, s->n);
+    printf("Macro Precision: %.3f%%\nMacro Recall: %.3f%%\nMacro F1: %.3f%%\nLog Loss: %.4f\n",
+           100 * s->macro_precision, 100 * s->macro_recall, 100 * s->macro_f1, s->log_loss);
+    cli_print_confusion(s, bp_model_schema(m));
+}
+

@@ -226,6 +226,8 @@ typedef struct bp_train_options {
     const char *checkpoint; /* save the whole training state here, or NULL */
     size_t checkpoint_every;/* ... every this many epochs (0: only when stopped) */
     const char *resume;     /* continue the run saved in this checkpoint, or NULL */
+    size_t max_memory;      /* refuse a run whose estimate (bp_train_memory) is
+                               larger; 0 = no limit */
     const volatile sig_atomic_t *stop; /* nonzero (e.g. set by a signal handler):
                                stop after the current batch, saving a checkpoint
                                when one is configured; bp_train then returns
@@ -234,6 +236,13 @@ typedef struct bp_train_options {
 
 /* The tutorial's settings: lr 0.3, 500 epochs, online SGD, squared error. */
 void bp_train_defaults(bp_train_options *opts);
+
+/* Bytes a training run allocates besides the data: the network, gradient,
+ * optimiser state, best weights, row order and batch matrices, for a network
+ * of n_layers weight layers with widths[0..n_layers]. Saturates at SIZE_MAX
+ * instead of overflowing. */
+size_t bp_train_memory(size_t n_layers, const size_t *widths, size_t n_rows,
+                       const bp_train_options *opts);
 
 /* Trains net on the samples. rng supplies shuffling and validation splits.
  * With the defaults this is the tutorial's train_network(), bit for bit. */
@@ -273,6 +282,7 @@ typedef struct bp_load_options {
                             (numeric order when every label is a number) */
     bp_task task;
     bp_missing missing;
+    size_t max_memory;   /* refuse a file whose values need more bytes; 0 = no limit */
 } bp_load_options;
 
 /* Detect the dialect, last column is the class, missing values are errors. */
@@ -376,6 +386,13 @@ bp_regression_metrics bp_metrics_regression(const bp_real *actual, const bp_real
 bp_status bp_kfold_split(size_t n, size_t k, bp_rng *rng, size_t *order, size_t *fold_start,
                          bp_error *err);
 
+/* Hold-out split: shuffles the rows 0..n-1 into order (Python's shuffle on
+ * rng) so that the last round(fraction * n) rows are the test rows, at least
+ * one and leaving at least one to train on; *n_train is the rest. With
+ * labels (stratified) every class keeps its proportion in both parts. */
+bp_status bp_holdout_split(size_t n, double fraction, const uint32_t *labels, size_t n_classes,
+                           bp_rng *rng, size_t *order, size_t *n_train, bp_error *err);
+
 /* Percentage of equal entries: correct / n * 100, as the tutorial computes it. */
 double bp_accuracy(const uint32_t *actual, const uint32_t *predicted, size_t n);
 
@@ -440,6 +457,8 @@ typedef struct bp_model_options {
     bp_train_options train;  /* the tutorial's */
     bp_scale scale;          /* BP_SCALE_MINMAX, fitted on every training row */
     const char *seed;        /* rng's seed as text, recorded in the model; NULL = not recorded */
+    const size_t *rows;      /* the rows to train on; NULL = every row */
+    size_t n_rows;           /* how many (with rows) */
 } bp_model_options;
 
 /* The tutorial's network and training, min-max scaling. */
@@ -551,6 +570,10 @@ typedef struct bp_evaluation {
 /* Scores a model on a file that has the target column. */
 bp_status bp_model_evaluate(bp_model *m, const char *path, const bp_predict_options *o,
                             bp_evaluation *ev, bp_error *err);
+/* Scores a model on rows (NULL = all) of a dataset encoded with its schema,
+ * such as the held-out rows of the file it was trained on. */
+bp_status bp_model_evaluate_rows(bp_model *m, const bp_dataset *ds, const size_t *rows, size_t n,
+                                 bp_evaluation *ev, bp_error *err);
 void bp_evaluation_free(bp_evaluation *ev);
 
 /* An output file that appears whole or not at all: written to a temporary

@@ -5,6 +5,7 @@
 #include "error.h"
 #include "net.h"
 #include "threads.h"
+#include "train.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -305,6 +306,9 @@ bp_status bp_cross_validate(const bp_dataset *ds, const bp_cv_options *o, bp_rng
 {
     memset(res, 0, sizeof *res);
     bp_status st = check_cv(ds, o, err);
+    if (st != BP_OK) return st;
+    st = bp_check_spec_memory(&o->net, ds->n_features, ds->y ? 1 : ds->n_classes, ds->n_rows,
+                              &o->train, err);
     if (st != BP_OK) return st;
     int parallel = folds_in_parallel(ds, o);
     cv_run run = {ds, o, ds->y ? 1 : ds->n_classes, NULL, NULL, NULL, 0, res};

@@ -459,8 +459,7 @@ static bp_status fill_record(void *ctx, size_t index, const bp_csv_field *f, siz
     return BP_OK;
 }
 
-/* One-hot features carry the number of their categorical column. */
-static bp_status assign_groups(bp_dataset *ds, bp_error *err)
+bp_status bp_dataset_assign_groups(bp_dataset *ds, bp_error *err)
 {
     size_t group = 0;
     for (size_t c = 0; c < ds->n_columns; c++) {
@@ -487,16 +486,23 @@ static bp_status assign_features(bp_dataset *ds, bp_error *err)
     }
     if (n == 0) return bp_error_set(err, BP_ERR_DATA, "%s: no feature columns", ds->source);
     ds->n_features = n;
-    return assign_groups(ds, err);
+    return bp_dataset_assign_groups(ds, err);
 }
 
-static bp_status allocate_values(bp_dataset *ds, bp_error *err)
+static bp_status allocate_values(bp_dataset *ds, size_t max_memory, bp_error *err)
 {
     size_t cells, bytes;
     if (!bp_mul_size(ds->n_rows, ds->n_features, &cells) ||
         !bp_mul_size(cells, sizeof(bp_real), &bytes))
         return bp_error_set(err, BP_ERR_NOMEM, "%s: %zu rows x %zu features is too large",
                             ds->source, ds->n_rows, ds->n_features);
+    size_t target_bytes = ds->n_rows * (ds->task == BP_TASK_REGRESSION ? sizeof *ds->y : sizeof *ds->label);
+    if (max_memory && (bytes > max_memory || target_bytes > max_memory - bytes))
+        return bp_error_set(err, BP_ERR_NOMEM,
+                            "%s: %zu rows x %zu features need %.1f MiB, more than the limit of %.1f MiB "
+                            "(raise --max-memory)",
+                            ds->source, ds->n_rows, ds->n_features,
+                            (double)(bytes + target_bytes) / 1048576.0, (double)max_memory / 1048576.0);
     ds->x = malloc(bytes ? bytes : 1);
     if (ds->task == BP_TASK_REGRESSION) ds->y = malloc(ds->n_rows * sizeof *ds->y + 1);
     else ds->label = malloc(ds->n_rows * sizeof *ds->label + 1);
@@ -528,7 +534,7 @@ static bp_status load_passes(loader *L, bp_csv_reader *reader, bp_error *err)
     ds->n_rows = ds->n_records - (L->o->missing == BP_MISSING_DROP ? ds->n_missing_rows : 0);
     if (ds->n_rows == 0)
         return bp_error_set(err, BP_ERR_DATA, "%s: every row has a missing value", ds->source);
-    if ((st = allocate_values(ds, err)) != BP_OK) return st;
+    if ((st = allocate_values(ds, L->o->max_memory, err)) != BP_OK) return st;
     filler F = {L, 0};
     if ((st = bp_csv_scan(reader, &dialect, fill_record, &F, err)) != BP_OK) return st;
     if (F.row != ds->n_rows)

@@ -3,6 +3,7 @@
 
 #include "error.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 /* A Fenwick tree over "row still remaining" flags: the k-th remaining row in
@@ -132,4 +133,56 @@ bp_status bp_stratified_kfold_split(const uint32_t *labels, size_t n, size_t n_c
     free(fold_of);
     free(fill);
     return pos == n ? BP_OK : bp_error_set(err, BP_ERR_ARG, "a label is out of range");
+}
+
+/* Puts the rows of one class (or all rows) in random order, and marks the
+ * last share of them as test rows. */
+static size_t take_test_rows(size_t *rows, size_t n, double fraction, bp_rng *rng,
+                             unsigned char *is_test)
+{
+    shuffle_indices(rows, n, rng);
+    size_t n_test = (size_t)floor(fraction * (double)n + 0.5);
+    if (n_test > n) n_test = n;
+    for (size_t i = n - n_test; i < n; i++) is_test[rows[i]] = 1;
+    return n_test;
+}
+
+bp_status bp_holdout_split(size_t n, double fraction, const uint32_t *labels, size_t n_classes,
+                           bp_rng *rng, size_t *order, size_t *n_train, bp_error *err)
+{
+    if (!(fraction > 0 && fraction < 1))
+        return bp_error_set(err, BP_ERR_ARG, "the test fraction must be between 0 and 1, not %g", fraction);
+    if (n < 2) return bp_error_set(err, BP_ERR_ARG, "a hold-out split needs at least 2 rows");
+    unsigned char *is_test = calloc(n, 1);
+    size_t *rows = malloc(n * sizeof *rows);
+    if (!is_test || !rows) {
+        free(is_test);
+        free(rows);
+        return bp_error_nomem(err, "hold-out split");
+    }
+    size_t n_test = 0;
+    if (labels) {
+        for (size_t c = 0; c < n_classes; c++) {
+            size_t m = 0;
+            for (size_t r = 0; r < n; r++)
+                if (labels[r] == c) rows[m++] = r;
+            n_test += take_test_rows(rows, m, fraction, rng, is_test);
+        }
+    } else {
+        for (size_t r = 0; r < n; r++) rows[r] = r;
+        n_test = take_test_rows(rows, n, fraction, rng, is_test);
+    }
+    /* Never an empty side: move one row across if rounding emptied one. */
+    if (n_test == 0 || n_test == n) {
+        for (size_t r = 0; r < n; r++) rows[r] = r;
+        shuffle_indices(rows, n, rng);
+        is_test[rows[0]] = n_test == 0;
+        n_test += n_test == 0 ? 1 : (size_t)-1;
+    }
+    size_t a = 0, b = n - n_test;
+    for (size_t r = 0; r < n; r++) order[is_test[r] ? b++ : a++] = r;
+    *n_train = n - n_test;
+    free(is_test);
+    free(rows);
+    return BP_OK;
 }

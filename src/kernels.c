@@ -16,7 +16,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__x86_64__)
+/* The SIMD paths exist on x86-64 only; BP_NO_SIMD leaves just the portable
+ * one (as on other architectures), e.g. to test that build. */
+#if defined(__x86_64__) && !defined(BP_NO_SIMD)
+#define BP_X86_SIMD 1
 #include <immintrin.h>
 #endif
 
@@ -29,7 +32,7 @@
 
 bp_isa bp_cpu_isa(void)
 {
-#if defined(__x86_64__)
+#if defined(BP_X86_SIMD)
     /* The builtins also check that the OS saves the wide registers. */
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") &&
@@ -71,27 +74,50 @@ typedef void (*micro_kernel)(size_t rows, size_t cols, size_t kc,
                              size_t ldc, bp_real alpha, bp_real beta,
                              int overwrite);
 
+typedef struct gemm_job gemm_job;
+
+/* Packs op(A)[i0 .. i0+rows) x [p0 .. p0+kb) into micro-panels of mr rows:
+ * panel q holds element (r, kk) at q*mr*kb + kk*mr + r. Rows past the end
+ * of the last panel are left as they are: the kernels never read them. */
+typedef void (*pack_a_fn)(const gemm_job *job, size_t i0, size_t rows,
+                          size_t p0, size_t kb, bp_real *dst);
+
+/* Packs op(B)[p0 .. p0+kb) x [j0 .. j0+cols) into micro-panels of nr
+ * columns: panel q holds element (kk, c) at q*nr*kb + kk*nr + c. Columns
+ * past the end of the last panel are zero, so the kernels can always load
+ * full vectors. */
+typedef void (*pack_b_fn)(const gemm_job *job, size_t p0, size_t kb, size_t j0,
+                          size_t cols, bp_real *dst);
+
 typedef struct gemm_path {
     size_t mr, nr;  /* register block of the micro-kernel */
     size_t kc_max;  /* longest k block (fixes the summation order) */
     size_t mc_max;  /* rows of op(A) packed at once (multiple of mr) */
     size_t nc_max;  /* columns of op(B) packed at once (multiple of nr) */
     micro_kernel kernel;
+    pack_a_fn pack_a;
+    pack_b_fn pack_b;
 } gemm_path;
 
 /* Block sizes. A packed B micro-panel (kc x nr) should sit in L1, the
  * packed A block (mc x kc) in L2; the packed B block (kc x nc) may be in
  * L3, as each micro-panel of it is read once per A block. */
+#ifndef PORT_MR
 #define PORT_MR 4
+#endif
+#ifndef PORT_NR
 #define PORT_NR 8
-#define PORT_KC 256
+#endif
+#define PORT_KC SIMD_KC
 #define PORT_MC 128
 #define PORT_NC 512
 
 #ifndef K512_MR
-#define K512_MR 14
+#define K512_MR 12
 #endif
+#ifndef K512_NV
 #define K512_NV 2
+#endif
 #define K2_MR 6
 #define K2_NV 2
 #ifndef SIMD_KC
@@ -106,15 +132,18 @@ typedef struct gemm_path {
 
 /* Without a pool the buffers live on the stack: this many micro-panels of
  * A and of B at a time. */
-#define STACK_A_PANELS 2
+#ifndef STACK_A_PANELS
+#define STACK_A_PANELS 1
+#endif
+#ifndef STACK_B_PANELS
 #define STACK_B_PANELS 2
+#endif
 
-/* Largest mr, nr over all paths, for buffer sizes. */
-#define MAX_MR 16
-#define MAX_NR (64 / (int)sizeof(bp_real) * 2)
-
+/* Largest mr, nr over all paths, for the stack buffer. */
+#define STACK_MR K512_MR
+#define STACK_NR (64 / (int)sizeof(bp_real) * K512_NV)
 #define STACK_BUF_ELEMS                                                      \
-    (MAX_MR * STACK_A_PANELS * SIMD_KC + SIMD_KC * MAX_NR * STACK_B_PANELS + 64)
+    ((STACK_MR * STACK_A_PANELS + STACK_NR * STACK_B_PANELS) * SIMD_KC + 64)
 
 static size_t min_size(size_t a, size_t b) { return a < b ? a : b; }
 static size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
@@ -122,7 +151,7 @@ static size_t round_up(size_t a, size_t b) { return ceil_div(a, b) * b; }
 
 /* ------------------------------------------------------------ the problem */
 
-typedef struct gemm_job {
+struct gemm_job {
     const gemm_path *path;
     bp_trans ta, tb;
     size_t m, n, k;
@@ -140,68 +169,71 @@ typedef struct gemm_job {
     size_t row_groups, col_strips;
     bp_pool *pool;
     bp_real *stack_buffer; /* used when pool is NULL */
-} gemm_job;
+};
 
 /* ---------------------------------------------------------------- packing */
 
-/* Packs op(A)[i0 .. i0+rows) x [p0 .. p0+kb) into micro-panels of mr rows:
- * panel q holds element (r, kk) at q*mr*kb + kk*mr + r. Rows past the end
- * of the last panel are left as they are: the kernels never read them. */
-static void pack_a(const gemm_job *job, size_t i0, size_t rows, size_t p0,
-                   size_t kb, bp_real *dst)
+/* Transposing copies go a few k steps at a time, so that the lines being
+ * read and written stay in L1. */
+#define PACK_K_CHUNK 8
+
+/* dst[kk*ld + r] = src[r*ls + kk] for r < rows, kk < depth. */
+static void transpose_scalar(const bp_real *src, size_t ls, size_t rows,
+                             size_t depth, bp_real *dst, size_t ld)
+{
+    for (size_t k0 = 0; k0 < depth; k0 += PACK_K_CHUNK) {
+        size_t k1 = min_size(depth, k0 + PACK_K_CHUNK);
+        for (size_t r = 0; r < rows; r++)
+            for (size_t kk = k0; kk < k1; kk++) dst[kk * ld + r] = src[r * ls + kk];
+    }
+}
+
+static void pack_a_scalar(const gemm_job *job, size_t i0, size_t rows,
+                          size_t p0, size_t kb, bp_real *dst)
 {
     const size_t mr = job->path->mr;
     for (size_t i = 0; i < rows; i += mr) {
         size_t panel_rows = min_size(mr, rows - i);
         bp_real *d = dst + i * kb;
+        if (panel_rows < mr) /* the portable kernel reads whole panels */
+            for (size_t kk = 0; kk < kb; kk++)
+                memset(d + kk * mr + panel_rows, 0, (mr - panel_rows) * sizeof *d);
         if (job->ta == BP_NO_TRANS) {
-            for (size_t r = 0; r < panel_rows; r++) {
-                const bp_real *s = job->A + (i0 + i + r) * job->lda + p0;
-                for (size_t kk = 0; kk < kb; kk++) d[kk * mr + r] = s[kk];
-            }
+            transpose_scalar(job->A + (i0 + i) * job->lda + p0, job->lda,
+                             panel_rows, kb, d, mr);
         } else {
-            for (size_t kk = 0; kk < kb; kk++) {
-                const bp_real *s = job->A + (p0 + kk) * job->lda + i0 + i;
-                for (size_t r = 0; r < panel_rows; r++) d[kk * mr + r] = s[r];
-            }
+            for (size_t kk = 0; kk < kb; kk++)
+                memcpy(d + kk * mr, job->A + (p0 + kk) * job->lda + i0 + i,
+                       panel_rows * sizeof *d);
         }
     }
 }
 
-/* Packs op(B)[p0 .. p0+kb) x [j0 .. j0+cols) into micro-panels of nr
- * columns: panel q holds element (kk, c) at q*nr*kb + kk*nr + c. Columns
- * past the end of the last panel are zero, so the kernels can always load
- * full vectors. Reads follow the rows of B, the way memory is laid out. */
-static void pack_b(const gemm_job *job, size_t p0, size_t kb, size_t j0,
-                   size_t cols, bp_real *dst)
+static void pack_b_scalar(const gemm_job *job, size_t p0, size_t kb, size_t j0,
+                          size_t cols, bp_real *dst)
 {
     const size_t nr = job->path->nr;
-    if (job->tb == BP_NO_TRANS) {
-        for (size_t kk = 0; kk < kb; kk++) {
-            const bp_real *s = job->B + (p0 + kk) * job->ldb + j0;
-            for (size_t j = 0; j < cols; j += nr) {
-                size_t panel_cols = min_size(nr, cols - j);
-                bp_real *d = dst + j * kb + kk * nr;
-                memcpy(d, s + j, panel_cols * sizeof *d);
-                for (size_t c = panel_cols; c < nr; c++) d[c] = 0;
-            }
-        }
-        return;
-    }
     for (size_t j = 0; j < cols; j += nr) {
         size_t panel_cols = min_size(nr, cols - j);
         bp_real *d = dst + j * kb;
-        for (size_t c = 0; c < panel_cols; c++) {
-            const bp_real *s = job->B + (j0 + j + c) * job->ldb + p0;
-            for (size_t kk = 0; kk < kb; kk++) d[kk * nr + c] = s[kk];
+        if (job->tb == BP_NO_TRANS) {
+            for (size_t kk = 0; kk < kb; kk++)
+                memcpy(d + kk * nr, job->B + (p0 + kk) * job->ldb + j0 + j,
+                       panel_cols * sizeof *d);
+        } else {
+            transpose_scalar(job->B + (j0 + j) * job->ldb + p0, job->ldb,
+                             panel_cols, kb, d, nr);
         }
-        for (size_t kk = 0; kk < kb; kk++)
-            for (size_t c = panel_cols; c < nr; c++) d[kk * nr + c] = 0;
+        if (panel_cols < nr)
+            for (size_t kk = 0; kk < kb; kk++)
+                memset(d + kk * nr + panel_cols, 0, (nr - panel_cols) * sizeof *d);
     }
 }
 
 /* ------------------------------------------------------ portable kernel */
 
+/* Plain C: the compiler may vectorise the fixed-size inner loops. Rows
+ * past `rows` are computed but never stored (their packed A is zero). */
 static void kernel_portable(size_t rows, size_t cols, size_t kc,
                             const bp_real *a, const bp_real *b, bp_real *c,
                             size_t ldc, bp_real alpha, bp_real beta,
@@ -212,10 +244,8 @@ static void kernel_portable(size_t rows, size_t cols, size_t kc,
     for (size_t kk = 0; kk < kc; kk++) {
         const bp_real *bk = b + kk * PORT_NR;
         const bp_real *ak = a + kk * PORT_MR;
-        for (size_t r = 0; r < rows; r++) {
-            bp_real ar = ak[r];
-            for (size_t j = 0; j < PORT_NR; j++) acc[r][j] += ar * bk[j];
-        }
+        for (size_t r = 0; r < PORT_MR; r++)
+            for (size_t j = 0; j < PORT_NR; j++) acc[r][j] += ak[r] * bk[j];
     }
     for (size_t r = 0; r < rows; r++) {
         bp_real *cr = c + r * ldc;
@@ -228,11 +258,12 @@ static void kernel_portable(size_t rows, size_t cols, size_t kc,
 }
 
 static const gemm_path path_portable = {PORT_MR, PORT_NR, PORT_KC, PORT_MC,
-                                        PORT_NC, kernel_portable};
+                                        PORT_NC, kernel_portable, pack_a_scalar,
+                                        pack_b_scalar};
 
 /* ---------------------------------------------------------- SIMD kernels */
 
-#if defined(__x86_64__)
+#if defined(BP_X86_SIMD)
 
 #define TARGET_AVX512 __attribute__((target("avx512f,avx2,fma")))
 #define TARGET_AVX2 __attribute__((target("avx2,fma")))
@@ -380,17 +411,138 @@ DEFINE_SIMD_KERNEL(kernel_avx2, TARGET_AVX2, v256, V256_LEN, V256_ZERO,
                    V256_LOAD, V256_STORE, V256_SET1, V256_FMA, V256_MUL,
                    K2_MR, K2_NV)
 
+/* A T x T block transpose in 256-bit registers (T = 4 doubles or 8
+ * floats): dst[t*ld + r] = src[r*ls + t]. Shared by both SIMD paths. */
+#ifdef BP_REAL_FLOAT
+static ALWAYS_INLINE TARGET_AVX2 void transpose_block(const float *src, size_t ls,
+                                                      float *dst, size_t ld)
+{
+    __m256 r0 = _mm256_loadu_ps(src), r1 = _mm256_loadu_ps(src + ls);
+    __m256 r2 = _mm256_loadu_ps(src + 2 * ls), r3 = _mm256_loadu_ps(src + 3 * ls);
+    __m256 r4 = _mm256_loadu_ps(src + 4 * ls), r5 = _mm256_loadu_ps(src + 5 * ls);
+    __m256 r6 = _mm256_loadu_ps(src + 6 * ls), r7 = _mm256_loadu_ps(src + 7 * ls);
+    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+    __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+    __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+    __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    _mm256_storeu_ps(dst, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(dst + ld, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(dst + 2 * ld, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(dst + 3 * ld, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(dst + 4 * ld, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(dst + 5 * ld, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(dst + 6 * ld, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(dst + 7 * ld, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+#else
+static ALWAYS_INLINE TARGET_AVX2 void transpose_block(const double *src, size_t ls,
+                                                      double *dst, size_t ld)
+{
+    __m256d r0 = _mm256_loadu_pd(src), r1 = _mm256_loadu_pd(src + ls);
+    __m256d r2 = _mm256_loadu_pd(src + 2 * ls), r3 = _mm256_loadu_pd(src + 3 * ls);
+    __m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
+    __m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+    _mm256_storeu_pd(dst, _mm256_permute2f128_pd(t0, t2, 0x20));
+    _mm256_storeu_pd(dst + ld, _mm256_permute2f128_pd(t1, t3, 0x20));
+    _mm256_storeu_pd(dst + 2 * ld, _mm256_permute2f128_pd(t0, t2, 0x31));
+    _mm256_storeu_pd(dst + 3 * ld, _mm256_permute2f128_pd(t1, t3, 0x31));
+}
+#endif
+
+/* dst[kk*ld + r] = src[r*ls + kk] for r < rows, kk < depth, in T x T
+ * register transposes where whole blocks fit, elementwise elsewhere. */
+static ALWAYS_INLINE TARGET_AVX2 void transpose_simd(const bp_real *src, size_t ls,
+                                                     size_t rows, size_t depth,
+                                                     bp_real *dst, size_t ld)
+{
+    enum { T = V256_LEN };
+    size_t whole_rows = rows / T * T, whole_depth = depth / T * T;
+    for (size_t kk = 0; kk < whole_depth; kk += T) {
+        for (size_t r = 0; r < whole_rows; r += T)
+            transpose_block(src + r * ls + kk, ls, dst + kk * ld + r, ld);
+        for (size_t r = whole_rows; r < rows; r++)
+            for (size_t t = kk; t < kk + T; t++) dst[t * ld + r] = src[r * ls + t];
+    }
+    for (size_t kk = whole_depth; kk < depth; kk++)
+        for (size_t r = 0; r < rows; r++) dst[kk * ld + r] = src[r * ls + kk];
+}
+
+/* The packers of one SIMD path; MR and NR are constants, so whole-panel
+ * copies compile to a few vector moves. */
+#define DEFINE_SIMD_PACKERS(NAME, TARGET, MR, NR)                            \
+    static TARGET void NAME##_pack_a(const gemm_job *job, size_t i0,         \
+                                     size_t rows, size_t p0, size_t kb,      \
+                                     bp_real *dst)                           \
+    {                                                                        \
+        for (size_t i = 0; i < rows; i += (MR)) {                            \
+            size_t panel_rows = min_size((MR), rows - i);                    \
+            bp_real *d = dst + i * kb;                                       \
+            if (job->ta == BP_NO_TRANS) {                                    \
+                transpose_simd(job->A + (i0 + i) * job->lda + p0, job->lda,  \
+                               panel_rows, kb, d, (MR));                     \
+            } else if (panel_rows == (MR)) {                                 \
+                const bp_real *s = job->A + p0 * job->lda + i0 + i;          \
+                for (size_t kk = 0; kk < kb; kk++)                           \
+                    memcpy(d + kk * (MR), s + kk * job->lda,                 \
+                           (MR) * sizeof *d);                                \
+            } else {                                                         \
+                const bp_real *s = job->A + p0 * job->lda + i0 + i;          \
+                for (size_t kk = 0; kk < kb; kk++)                           \
+                    memcpy(d + kk * (MR), s + kk * job->lda,                 \
+                           panel_rows * sizeof *d);                          \
+            }                                                                \
+        }                                                                    \
+    }                                                                        \
+    static TARGET void NAME##_pack_b(const gemm_job *job, size_t p0,         \
+                                     size_t kb, size_t j0, size_t cols,      \
+                                     bp_real *dst)                           \
+    {                                                                        \
+        for (size_t j = 0; j < cols; j += (NR)) {                            \
+            size_t panel_cols = min_size((NR), cols - j);                    \
+            bp_real *d = dst + j * kb;                                       \
+            const bp_real *s;                                                \
+            if (job->tb == BP_TRANS) {                                       \
+                s = job->B + (j0 + j) * job->ldb + p0;                       \
+                transpose_simd(s, job->ldb, panel_cols, kb, d, (NR));        \
+            } else if (panel_cols == (NR)) {                                 \
+                s = job->B + p0 * job->ldb + j0 + j;                         \
+                for (size_t kk = 0; kk < kb; kk++)                           \
+                    memcpy(d + kk * (NR), s + kk * job->ldb,                 \
+                           (NR) * sizeof *d);                                \
+            } else {                                                         \
+                s = job->B + p0 * job->ldb + j0 + j;                         \
+                for (size_t kk = 0; kk < kb; kk++)                           \
+                    memcpy(d + kk * (NR), s + kk * job->ldb,                 \
+                           panel_cols * sizeof *d);                          \
+            }                                                                \
+            if (panel_cols < (NR))                                           \
+                for (size_t kk = 0; kk < kb; kk++)                           \
+                    memset(d + kk * (NR) + panel_cols, 0,                    \
+                           ((NR) - panel_cols) * sizeof *d);                 \
+        }                                                                    \
+    }
+
+DEFINE_SIMD_PACKERS(avx512, TARGET_AVX512, K512_MR, K512_NV * V512_LEN)
+DEFINE_SIMD_PACKERS(avx2, TARGET_AVX2, K2_MR, K2_NV * V256_LEN)
+
 static const gemm_path path_avx512 = {
     K512_MR, K512_NV * V512_LEN, SIMD_KC, SIMD_MC / K512_MR * K512_MR,
-    SIMD_NC / (K512_NV * V512_LEN) * (K512_NV * V512_LEN), kernel_avx512};
+    SIMD_NC / (K512_NV * V512_LEN) * (K512_NV * V512_LEN), kernel_avx512,
+    avx512_pack_a, avx512_pack_b};
 static const gemm_path path_avx2 = {
     K2_MR, K2_NV * V256_LEN, SIMD_KC, SIMD_MC / K2_MR * K2_MR,
-    SIMD_NC / (K2_NV * V256_LEN) * (K2_NV * V256_LEN), kernel_avx2};
+    SIMD_NC / (K2_NV * V256_LEN) * (K2_NV * V256_LEN), kernel_avx2,
+    avx2_pack_a, avx2_pack_b};
 
-_Static_assert(K512_MR <= MAX_MR && K2_MR <= MAX_MR, "MAX_MR too small");
-_Static_assert(K512_NV * V512_LEN <= MAX_NR, "MAX_NR too small");
+_Static_assert(K512_MR <= STACK_MR && K2_MR <= STACK_MR, "STACK_MR too small");
+_Static_assert(K512_NV * V512_LEN <= STACK_NR && K2_NV * V256_LEN <= STACK_NR,
+               "STACK_NR too small");
 
-#endif /* __x86_64__ */
+#endif /* BP_X86_SIMD */
 
 /* Every path's buffers must fit a worker's scratch area. */
 #define GEMM_BUFFER_BYTES(MC, KC, NC)                                        \
@@ -400,13 +552,13 @@ _Static_assert(GEMM_BUFFER_BYTES(SIMD_MC, SIMD_KC, SIMD_NC) <= BP_POOL_SCRATCH_B
 _Static_assert(GEMM_BUFFER_BYTES(PORT_MC, PORT_KC, PORT_NC) <= BP_POOL_SCRATCH_BYTES,
                "GEMM packing buffers exceed the pool scratch area");
 _Static_assert(SIMD_KC >= PORT_KC, "the stack buffer is sized for SIMD_KC");
-_Static_assert(PORT_MR <= MAX_MR && PORT_NR <= MAX_NR, "MAX_MR/MAX_NR too small");
+_Static_assert(PORT_MR <= STACK_MR && PORT_NR <= STACK_NR, "STACK_MR/STACK_NR too small");
 
 static const gemm_path *select_path(bp_isa isa)
 {
     bp_isa best = bp_cpu_isa();
     if (isa > best) isa = best;
-#if defined(__x86_64__)
+#if defined(BP_X86_SIMD)
     if (isa == BP_ISA_AVX512) return &path_avx512;
     if (isa == BP_ISA_AVX2) return &path_avx2;
 #endif
@@ -440,7 +592,7 @@ static void multiply_k_block(const gemm_job *job, size_t i0, size_t rows,
     bp_real beta = first ? job->beta : 1;
     for (size_t ic = 0; ic < rows; ic += job->mc_cap) {
         size_t mc = min_size(job->mc_cap, rows - ic);
-        pack_a(job, i0 + ic, mc, p0, kb, a_buf);
+        path->pack_a(job, i0 + ic, mc, p0, kb, a_buf);
         for (size_t j = 0; j < cols; j += path->nr) {
             size_t panel_cols = min_size(path->nr, cols - j);
             bp_real *c = job->C + (i0 + ic) * job->ldc + j0 + j;
@@ -461,7 +613,7 @@ static void compute_tile(const gemm_job *job, size_t i0, size_t rows, size_t j0,
         size_t kb = min_size(job->kc, job->k - p0);
         for (size_t jc = 0; jc < cols; jc += job->nc_cap) {
             size_t nc = min_size(job->nc_cap, cols - jc);
-            pack_b(job, p0, kb, j0 + jc, nc, b_buf);
+            job->path->pack_b(job, p0, kb, j0 + jc, nc, b_buf);
             multiply_k_block(job, i0, rows, j0 + jc, nc, p0, kb, b_buf, a_buf);
         }
     }

@@ -9,7 +9,7 @@
  * scratch areas of the thread pool (see threads.h), allocated once with the
  * pool; so create one pool per training run -- bp_pool_create(&pool, 1, ...)
  * for single-threaded work -- and pass it to every call. With pool == NULL
- * bp_gemm still works, using small buffers on the stack (about 60 KiB),
+ * bp_gemm still works, using small buffers on the stack (under 100 KiB),
  * but it is slower on large shapes because panels are repacked more often.
  *
  * Determinism: the output C is split into tiles and every element of C is

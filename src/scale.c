@@ -52,17 +52,37 @@ static void fit_column(bp_scaler *s, size_t j, const bp_real *x, const size_t *r
     s->std[j] = count ? sqrt(ss / (double)count) : 0;
 }
 
-/* The most frequent category of each one-hot group: the feature of the group
- * with the largest mean over the fitted rows. */
-static void fit_modes(bp_scaler *s)
+/* The most frequent category of each one-hot group: the group's feature
+ * with the largest mean over the fitted rows, the first on ties, so that a
+ * missing group is filled with exactly one 1. One pass: a model file may
+ * hold tens of thousands of one-hot features. Group numbers are <= n. */
+static bp_status fit_modes(bp_scaler *s, bp_error *err)
 {
+    const size_t none = (size_t)-1;
+    size_t *best = malloc((s->n + 1) * sizeof *best);
+    if (!best) return bp_error_nomem(err, "scaler");
+    for (size_t g = 0; g <= s->n; g++) best[g] = none;
     for (size_t j = 0; j < s->n; j++) {
-        if (!s->group[j]) continue;
-        size_t best = j;
-        for (size_t i = 0; i < s->n; i++)
-            if (s->group[i] == s->group[j] && s->mean[i] > s->mean[best]) best = i;
-        s->mode[j] = best;
+        size_t g = s->group[j];
+        if (g && (best[g] == none || s->mean[j] > s->mean[best[g]])) best[g] = j;
     }
+    for (size_t j = 0; j < s->n; j++) s->mode[j] = s->group[j] ? best[s->group[j]] : j;
+    free(best);
+    return BP_OK;
+}
+
+/* Gives s the one-hot groups (copied) and their modes. */
+static bp_status set_groups(bp_scaler *s, const size_t *groups, bp_error *err)
+{
+    for (size_t j = 0; j < s->n; j++)
+        if (groups[j] > s->n)
+            return bp_error_set(err, BP_ERR_ARG, "feature %zu: one-hot group %zu of only %zu features",
+                                j + 1, groups[j], s->n);
+    s->group = malloc((s->n + 1) * sizeof *s->group);
+    s->mode = malloc((s->n + 1) * sizeof *s->mode);
+    if (!s->group || !s->mode) return bp_error_nomem(err, "scaler");
+    memcpy(s->group, groups, s->n * sizeof *s->group);
+    return fit_modes(s, err);
 }
 
 bp_status bp_scaler_fit_grouped(bp_scaler **out, bp_scale kind, const bp_real *x,
@@ -71,17 +91,11 @@ bp_status bp_scaler_fit_grouped(bp_scaler **out, bp_scale kind, const bp_real *x
 {
     bp_status st = bp_scaler_fit(out, kind, x, n_features, rows, n_rows, err);
     if (st != BP_OK || !groups) return st;
-    bp_scaler *s = *out;
-    s->group = malloc((n_features + 1) * sizeof *s->group);
-    s->mode = malloc((n_features + 1) * sizeof *s->mode);
-    if (!s->group || !s->mode) {
-        bp_scaler_free(s);
+    if ((st = set_groups(*out, groups, err)) != BP_OK) {
+        bp_scaler_free(*out);
         *out = NULL;
-        return bp_error_nomem(err, "scaler");
     }
-    memcpy(s->group, groups, n_features * sizeof *s->group);
-    fit_modes(s);
-    return BP_OK;
+    return st;
 }
 
 bp_status bp_scaler_fit(bp_scaler **out, bp_scale kind, const bp_real *x, size_t n_features,
@@ -173,6 +187,7 @@ bp_status bp_scale_parse(const char *name, bp_scale *out, bp_error *err)
 
 bp_scale bp_scaler_kind(const bp_scaler *s) { return s->kind; }
 size_t bp_scaler_features(const bp_scaler *s) { return s->n; }
+const size_t *bp_scaler_groups(const bp_scaler *s) { return s->group; }
 
 bp_scaler_stats bp_scaler_get_stats(const bp_scaler *s, size_t j)
 {
@@ -181,7 +196,7 @@ bp_scaler_stats bp_scaler_get_stats(const bp_scaler *s, size_t j)
 }
 
 bp_status bp_scaler_from_stats(bp_scaler **out, bp_scale kind, const bp_scaler_stats *stats,
-                               size_t n, bp_error *err)
+                               const size_t *groups, size_t n, bp_error *err)
 {
     *out = NULL;
     bp_scaler *s = calloc(1, sizeof *s);
@@ -201,6 +216,11 @@ bp_status bp_scaler_from_stats(bp_scaler **out, bp_scale kind, const bp_scaler_s
         s->max[j] = stats[j].max;
         s->mean[j] = stats[j].mean;
         s->std[j] = stats[j].std;
+    }
+    bp_status st = groups ? set_groups(s, groups, err) : BP_OK;
+    if (st != BP_OK) {
+        bp_scaler_free(s);
+        return st;
     }
     *out = s;
     return BP_OK;

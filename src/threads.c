@@ -4,22 +4,29 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 /* How many times an idle thread polls before it sleeps on a condition
- * variable. A few hundred microseconds: long enough to bridge the gap
+ * variable: a few hundred microseconds, long enough to bridge the gap
  * between the parallel loops of one training step, short enough not to
  * burn a core when the caller goes on to serial work. */
 #define POOL_SPIN_ROUNDS 20000
 
-/* The loop being run. Written by the caller before it publishes a new
- * generation (release) and read by helpers after they see it (acquire). */
+/* Tasks are claimed from one 64-bit word: the job id in the high half, the
+ * next task number in the low half. A helper that wakes up late, after its
+ * job is over, fails to claim because the id has moved on; so the caller
+ * waits only for tasks actually being run, never for sleepy helpers. */
+#define CLAIM_INDEX_BITS 32
+#define MAX_TASKS_PER_JOB ((size_t)UINT32_MAX)
+
 typedef struct pool_job {
     void (*plain)(void *ctx, size_t i);
     void (*indexed)(void *ctx, size_t i, size_t worker);
     void *ctx;
-    size_t n_tasks;
+    size_t first_task; /* task numbers first_task + [0, n_tasks) */
+    size_t n_tasks;    /* at most MAX_TASKS_PER_JOB */
 } pool_job;
 
 typedef struct pool_helper {
@@ -29,18 +36,19 @@ typedef struct pool_helper {
 } pool_helper;
 
 struct bp_pool {
-    size_t n_threads;          /* workers, the caller included */
-    pool_helper *helpers;      /* n_threads - 1 of them */
-    size_t n_started;          /* helpers whose thread is running */
-    unsigned char *scratch;    /* n_threads * BP_POOL_SCRATCH_BYTES */
-    pool_job job;
-    atomic_size_t generation;  /* bumped once per job, and to stop */
-    atomic_size_t next_task;   /* the next task number to hand out */
-    atomic_size_t busy;        /* helpers not yet done with the job */
-    atomic_int stopping;
-    pthread_mutex_t lock;      /* guards the sleeps and wake-ups below */
-    pthread_cond_t wake;       /* helpers wait here for a new generation */
-    pthread_cond_t idle;       /* the caller waits here for busy == 0 */
+    size_t n_threads;        /* workers, the caller included */
+    pool_helper *helpers;    /* n_threads - 1 of them */
+    size_t n_started;        /* helpers whose thread is running */
+    unsigned char *scratch;  /* n_threads * BP_POOL_SCRATCH_BYTES */
+    pthread_mutex_t lock;
+    pthread_cond_t wake;     /* helpers wait here for a new job */
+    pthread_cond_t done;     /* the caller waits here for the last task */
+    pool_job job;            /* guarded by lock */
+    uint32_t job_id;         /* guarded by lock */
+    int stopping;            /* guarded by lock */
+    atomic_uint announced;   /* job_id, for helpers that poll without the lock */
+    atomic_uint_least64_t claim; /* (job id << 32) | next task */
+    atomic_size_t finished;  /* tasks of the current job completed */
 };
 
 static void cpu_relax(void)
@@ -50,107 +58,134 @@ static void cpu_relax(void)
 #endif
 }
 
-static void run_job_tasks(bp_pool *pool, const pool_job *job, size_t worker)
+static void run_one(const pool_job *job, size_t i, size_t worker)
 {
+    if (job->indexed) job->indexed(job->ctx, job->first_task + i, worker);
+    else job->plain(job->ctx, job->first_task + i);
+}
+
+/* Takes the next task of job `id`; 0 when the job has none left (or is
+ * already over). */
+static int claim_task(bp_pool *pool, uint32_t id, size_t n_tasks, size_t *index)
+{
+    uint_least64_t word = atomic_load_explicit(&pool->claim, memory_order_relaxed);
     for (;;) {
-        size_t i = atomic_fetch_add_explicit(&pool->next_task, 1,
-                                             memory_order_relaxed);
-        if (i >= job->n_tasks) return;
-        if (job->indexed) job->indexed(job->ctx, i, worker);
-        else job->plain(job->ctx, i);
+        if ((uint32_t)(word >> CLAIM_INDEX_BITS) != id) return 0;
+        size_t next = (size_t)(word & UINT32_MAX);
+        if (next >= n_tasks) return 0;
+        if (atomic_compare_exchange_weak_explicit(&pool->claim, &word, word + 1,
+                                                  memory_order_acq_rel,
+                                                  memory_order_relaxed)) {
+            *index = next;
+            return 1;
+        }
     }
 }
 
-/* Returns the first generation different from `seen`: spins, then sleeps. */
-static size_t wait_for_generation(bp_pool *pool, size_t seen)
+static void run_claimed_tasks(bp_pool *pool, const pool_job *job, uint32_t id,
+                              size_t worker)
+{
+    size_t i;
+    while (claim_task(pool, id, job->n_tasks, &i)) {
+        run_one(job, i, worker);
+        size_t done = atomic_fetch_add_explicit(&pool->finished, 1,
+                                                memory_order_acq_rel) + 1;
+        if (done == job->n_tasks) {
+            /* Under the lock, so a caller about to sleep cannot miss it. */
+            pthread_mutex_lock(&pool->lock);
+            pthread_cond_signal(&pool->done);
+            pthread_mutex_unlock(&pool->lock);
+        }
+    }
+}
+
+static void spin_until_announced(bp_pool *pool, uint32_t seen)
 {
     for (int round = 0; round < POOL_SPIN_ROUNDS; round++) {
-        size_t now = atomic_load_explicit(&pool->generation, memory_order_acquire);
-        if (now != seen) return now;
+        if (atomic_load_explicit(&pool->announced, memory_order_acquire) != seen)
+            return;
         cpu_relax();
     }
-    pthread_mutex_lock(&pool->lock);
-    size_t now;
-    while ((now = atomic_load_explicit(&pool->generation,
-                                       memory_order_acquire)) == seen)
-        pthread_cond_wait(&pool->wake, &pool->lock);
-    pthread_mutex_unlock(&pool->lock);
-    return now;
 }
 
 static void *helper_main(void *arg)
 {
     pool_helper *self = arg;
     bp_pool *pool = self->pool;
-    size_t seen = 0;
+    uint32_t seen = 0;
     for (;;) {
-        seen = wait_for_generation(pool, seen);
-        if (atomic_load_explicit(&pool->stopping, memory_order_acquire)) break;
-        pool_job job = pool->job;
-        run_job_tasks(pool, &job, self->worker);
-        /* The last helper to finish wakes the caller if it went to sleep;
-         * taking the lock orders this with the caller's check of `busy`. */
-        if (atomic_fetch_sub_explicit(&pool->busy, 1, memory_order_acq_rel) == 1) {
-            pthread_mutex_lock(&pool->lock);
-            pthread_cond_signal(&pool->idle);
+        spin_until_announced(pool, seen);
+        pthread_mutex_lock(&pool->lock);
+        while (pool->job_id == seen && !pool->stopping)
+            pthread_cond_wait(&pool->wake, &pool->lock);
+        if (pool->stopping) {
             pthread_mutex_unlock(&pool->lock);
+            return NULL;
         }
+        seen = pool->job_id;
+        pool_job job = pool->job;
+        pthread_mutex_unlock(&pool->lock);
+        run_claimed_tasks(pool, &job, seen, self->worker);
     }
-    return NULL;
 }
 
-static void wait_until_helpers_idle(bp_pool *pool)
+static void wait_until_finished(bp_pool *pool, size_t n_tasks)
 {
     for (int round = 0; round < POOL_SPIN_ROUNDS; round++) {
-        if (atomic_load_explicit(&pool->busy, memory_order_acquire) == 0) return;
+        if (atomic_load_explicit(&pool->finished, memory_order_acquire) == n_tasks)
+            return;
         cpu_relax();
     }
     pthread_mutex_lock(&pool->lock);
-    while (atomic_load_explicit(&pool->busy, memory_order_acquire) != 0)
-        pthread_cond_wait(&pool->idle, &pool->lock);
+    while (atomic_load_explicit(&pool->finished, memory_order_acquire) != n_tasks)
+        pthread_cond_wait(&pool->done, &pool->lock);
     pthread_mutex_unlock(&pool->lock);
 }
 
-/* Publishes a job (or the stop request) to every helper. */
-static void publish_generation(bp_pool *pool)
+static void run_parallel(bp_pool *pool, const pool_job *job)
 {
     pthread_mutex_lock(&pool->lock);
-    atomic_fetch_add_explicit(&pool->generation, 1, memory_order_release);
+    uint32_t id = ++pool->job_id;
+    pool->job = *job;
+    atomic_store_explicit(&pool->finished, 0, memory_order_relaxed);
+    atomic_store_explicit(&pool->claim, (uint_least64_t)id << CLAIM_INDEX_BITS,
+                          memory_order_relaxed);
+    atomic_store_explicit(&pool->announced, id, memory_order_release);
     pthread_cond_broadcast(&pool->wake);
     pthread_mutex_unlock(&pool->lock);
+    run_claimed_tasks(pool, job, id, 0);
+    wait_until_finished(pool, job->n_tasks);
 }
 
-static void run_job(bp_pool *pool, const pool_job *job)
+static void run_job(bp_pool *pool, pool_job job)
 {
-    if (job->n_tasks == 0) return;
-    if (!pool || pool->n_threads == 1 || job->n_tasks == 1) {
-        for (size_t i = 0; i < job->n_tasks; i++) {
-            if (job->indexed) job->indexed(job->ctx, i, 0);
-            else job->plain(job->ctx, i);
-        }
+    size_t total = job.n_tasks;
+    if (!pool || pool->n_threads == 1 || total == 1) {
+        for (size_t i = 0; i < total; i++) run_one(&job, i, 0);
         return;
     }
-    pool->job = *job;
-    atomic_store_explicit(&pool->next_task, 0, memory_order_relaxed);
-    atomic_store_explicit(&pool->busy, pool->n_threads - 1, memory_order_relaxed);
-    publish_generation(pool);
-    run_job_tasks(pool, job, 0);
-    wait_until_helpers_idle(pool);
+    /* The claim word counts 32 bits of tasks: run longer loops in parts. */
+    for (size_t first = 0; first < total; first += MAX_TASKS_PER_JOB) {
+        job.first_task = first;
+        job.n_tasks = total - first < MAX_TASKS_PER_JOB ? total - first
+                                                        : MAX_TASKS_PER_JOB;
+        run_parallel(pool, &job);
+    }
 }
 
 void bp_pool_run(bp_pool *pool, void (*task)(void *ctx, size_t i), void *ctx,
                  size_t n_tasks)
 {
-    pool_job job = {task, NULL, ctx, n_tasks};
-    run_job(pool, &job);
+    pool_job job = {task, NULL, ctx, 0, n_tasks};
+    run_job(pool, job);
 }
 
 void bp_pool_run_indexed(bp_pool *pool,
                          void (*task)(void *ctx, size_t i, size_t worker),
                          void *ctx, size_t n_tasks)
 {
-    pool_job job = {NULL, task, ctx, n_tasks};
-    run_job(pool, &job);
+    pool_job job = {NULL, task, ctx, 0, n_tasks};
+    run_job(pool, job);
 }
 
 size_t bp_pool_size(const bp_pool *pool)
@@ -175,8 +210,10 @@ static size_t online_cores(void)
 static void stop_helpers(bp_pool *pool)
 {
     if (pool->n_started == 0) return;
-    atomic_store_explicit(&pool->stopping, 1, memory_order_release);
-    publish_generation(pool);
+    pthread_mutex_lock(&pool->lock);
+    pool->stopping = 1;
+    pthread_cond_broadcast(&pool->wake);
+    pthread_mutex_unlock(&pool->lock);
     for (size_t h = 0; h < pool->n_started; h++)
         pthread_join(pool->helpers[h].thread, NULL);
     pool->n_started = 0;
@@ -212,6 +249,21 @@ static bp_status allocate_pool_memory(bp_pool *pool, bp_error *err)
     return BP_OK;
 }
 
+static int init_sync(bp_pool *pool)
+{
+    if (pthread_mutex_init(&pool->lock, NULL) != 0) return 0;
+    if (pthread_cond_init(&pool->wake, NULL) != 0) {
+        pthread_mutex_destroy(&pool->lock);
+        return 0;
+    }
+    if (pthread_cond_init(&pool->done, NULL) != 0) {
+        pthread_cond_destroy(&pool->wake);
+        pthread_mutex_destroy(&pool->lock);
+        return 0;
+    }
+    return 1;
+}
+
 bp_status bp_pool_create(bp_pool **out, size_t n_threads, bp_error *err)
 {
     if (!out) return bp_error_set(err, BP_ERR_ARG, "bp_pool_create: no output pointer");
@@ -223,21 +275,10 @@ bp_status bp_pool_create(bp_pool **out, size_t n_threads, bp_error *err)
     bp_pool *pool = calloc(1, sizeof *pool);
     if (!pool) return bp_error_nomem(err, "thread pool");
     pool->n_threads = n_threads;
-    atomic_init(&pool->generation, 0);
-    atomic_init(&pool->next_task, 0);
-    atomic_init(&pool->busy, 0);
-    atomic_init(&pool->stopping, 0);
-    int sync_ok = pthread_mutex_init(&pool->lock, NULL) == 0;
-    if (sync_ok && pthread_cond_init(&pool->wake, NULL) != 0) {
-        pthread_mutex_destroy(&pool->lock);
-        sync_ok = 0;
-    }
-    if (sync_ok && pthread_cond_init(&pool->idle, NULL) != 0) {
-        pthread_cond_destroy(&pool->wake);
-        pthread_mutex_destroy(&pool->lock);
-        sync_ok = 0;
-    }
-    if (!sync_ok) {
+    atomic_init(&pool->announced, 0);
+    atomic_init(&pool->claim, 0);
+    atomic_init(&pool->finished, 0);
+    if (!init_sync(pool)) {
         free(pool);
         return bp_error_set(err, BP_ERR_NOMEM, "cannot initialise thread pool locks");
     }
@@ -255,7 +296,7 @@ void bp_pool_free(bp_pool *pool)
 {
     if (!pool) return;
     stop_helpers(pool);
-    pthread_cond_destroy(&pool->idle);
+    pthread_cond_destroy(&pool->done);
     pthread_cond_destroy(&pool->wake);
     pthread_mutex_destroy(&pool->lock);
     free(pool->helpers);

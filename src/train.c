@@ -5,6 +5,7 @@
 
 #include "batch.h"
 #include "checkpoint.h"
+#include "train.h"
 #include "error.h"
 #include "loss.h"
 #include "optim.h"
@@ -424,10 +425,69 @@ static bp_status run_epochs(trainer *t, bp_rng *rng, bp_error *err)
     return BP_OK;
 }
 
+/* a * b + c, saturating: an estimate must not wrap around to a small number. */
+static size_t mul_add(size_t a, size_t b, size_t c)
+{
+    size_t p;
+    if (!bp_mul_size(a, b, &p) || p > SIZE_MAX - c) return SIZE_MAX;
+    return p + c;
+}
+
+size_t bp_train_memory(size_t n_layers, const size_t *widths, size_t n_rows,
+                       const bp_train_options *o)
+{
+    size_t params = 0, units = 0;
+    for (size_t l = 0; l < n_layers; l++) {
+        params = mul_add(widths[l] + 1, widths[l + 1], params);
+        units = mul_add(widths[l + 1], 1, units);
+    }
+    size_t copies = 1; /* the network itself */
+    if (o->batch_size != 1 || o->optimizer != BP_OPT_SGD || o->l2 != 0) copies += 2; /* gradient, decay mask */
+    if (o->optimizer != BP_OPT_SGD) copies += 1;
+    if (o->optimizer == BP_OPT_ADAM) copies += 1;
+    if (o->validation > 0) copies += 1;
+    size_t bytes = mul_add(params, copies * sizeof(bp_real), 0);
+    bytes = mul_add(units, 2 * sizeof(bp_real), bytes);
+    bytes = mul_add(n_rows, 2 * sizeof(size_t), bytes);
+    size_t batch = o->batch_size == 0 || o->batch_size > n_rows ? n_rows : o->batch_size;
+    if (batch > 1) {
+        size_t per_row = mul_add(units, 2, mul_add(widths[0], 1, widths[n_layers]));
+        bytes = mul_add(mul_add(batch, per_row, 0), sizeof(bp_real), bytes);
+    }
+    return bytes;
+}
+
+static double mib(size_t bytes) { return (double)bytes / 1048576.0; }
+
+bp_status bp_check_train_memory(size_t n_layers, const size_t *widths, size_t n_rows,
+                                const bp_train_options *o, bp_error *err)
+{
+    size_t need = bp_train_memory(n_layers, widths, n_rows, o);
+    if (need == SIZE_MAX)
+        return bp_error_set(err, BP_ERR_NOMEM, "the network is too large to exist in memory");
+    if (!o->max_memory || need <= o->max_memory) return BP_OK;
+    return bp_error_set(err, BP_ERR_NOMEM,
+                        "training needs about %.1f MiB, more than the limit of %.1f MiB "
+                        "(use a smaller --batch or network, or raise --max-memory)",
+                        mib(need), mib(o->max_memory));
+}
+
+bp_status bp_check_spec_memory(const bp_net_spec *spec, size_t n_inputs, size_t n_outputs,
+                               size_t n_rows, const bp_train_options *o, bp_error *err)
+{
+    size_t widths[66];
+    if (spec->n_hidden > 64) return bp_error_set(err, BP_ERR_ARG, "at most 64 hidden layers");
+    widths[0] = n_inputs;
+    for (size_t l = 0; l < spec->n_hidden; l++) widths[l + 1] = spec->hidden[l];
+    widths[spec->n_hidden + 1] = n_outputs;
+    return bp_check_train_memory(spec->n_hidden + 1, widths, n_rows, o, err);
+}
+
 bp_status bp_train(bp_net *net, const bp_samples *samples, const bp_train_options *opts,
                    bp_rng *rng, bp_error *err)
 {
     bp_status st = check_options(net, samples, opts, err);
+    if (st == BP_OK) st = bp_check_train_memory(net->n_layers, net->width, samples->n_rows, opts, err);
     if (st != BP_OK) return st;
     trainer t;
     st = trainer_init(&t, net, samples, opts, rng, err);

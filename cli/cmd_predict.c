@@ -1,0 +1,189 @@
+/* backprop predict: a saved model's predictions for the rows of a file. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char predict_usage[] =
+    "usage: backprop predict MODEL FILE [-o OUT] [--proba] [options]\n"
+    "\n"
+    "Predicts every row of a CSV file with a model saved by 'backprop train'.\n"
+    "The file may have the target column or not. Writes one line per row: the\n"
+    "predicted label (or value, for regression).\n"
+    "\n"
+    "options:\n"
+    "  -o, --output OUT         write to OUT (atomically) instead of standard output\n"
+    "  --proba                  CSV with a header: label, then one probability\n"
+    "                           column per class\n"
+    "  --delimiter C            field delimiter: , ; tab | space (detected)\n"
+    "  --header, --no-header    whether the first row names the columns (detected\n"
+    "                           from the model's column names)\n"
+    "  --help                   this text\n";
+
+void cli_warn_predictions(const char *file, const bp_predict_summary *s)
+{
+    if (s->unseen)
+        fprintf(stderr, "backprop: warning: %zu unseen categor%s (first at %s:%zu:%zu '%s')\n", s->unseen,
+                s->unseen == 1 ? "y" : "ies", file, s->unseen_line, s->unseen_column, s->unseen_text);
+    if (s->missing)
+        fprintf(stderr,
+                "backprop: warning: %zu missing value%s filled with the training mean or mode "
+                "(first at %s:%zu:%zu)\n",
+                s->missing, s->missing == 1 ? "" : "s", file, s->missing_line, s->missing_column);
+}
+
+int cli_read_predict_options(const cli_args *args, bp_predict_options *o)
+{
+    bp_load_options load;
+    bp_load_defaults(&load);
+    if (!cli_read_load_options(args, &load)) return 0;
+    bp_predict_defaults(o);
+    o->delimiter = load.delimiter;
+    o->header = load.header;
+    return 1;
+}
+
+/* A CSV field, quoted when it has to be. */
+static void put_field(FILE *f, const char *text)
+{
+    size_t len = strlen(text);
+    /* Unquoted, a reader would trim surrounding blanks or split the field. */
+    int quote = len > 0 && (strchr(" \t", text[0]) || strchr(" \t", text[len - 1]));
+    quote |= strpbrk(text, ",\"\r\n") != NULL;
+    if (!quote) {
+        fputs(text, f);
+        return;
+    }
+    putc('"', f);
+    for (const char *p = text; *p; p++) {
+        if (*p == '"') putc('"', f);
+        putc(*p, f);
+    }
+    putc('"', f);
+}
+
+/* The shortest text that reads back to the same number. */
+static void put_number(FILE *f, bp_real v)
+{
+#ifdef BP_REAL_FLOAT
+    fprintf(f, "%.9g", (double)v);
+#else
+    char buf[40];
+    bp_format_double(buf, sizeof buf, v);
+    fputs(buf, f);
+#endif
+}
+
+typedef struct writer {
+    FILE *f;
+    const char *name;  /* for messages */
+    const bp_model *m;
+    int proba;
+} writer;
+
+static void put_header(const writer *w)
+{
+    fputs("label", w->f);
+    for (size_t k = 0; k < bp_model_classes(w->m); k++) {
+        const char *name = bp_model_class_name(w->m, k);
+        size_t size = strlen(name) + 4;
+        char *title = malloc(size);
+        if (!title) continue; /* ferror cannot tell: the run fails on its first row */
+        snprintf(title, size, "P(%s)", name);
+        putc(',', w->f);
+        put_field(w->f, title);
+        free(title);
+    }
+    putc('\n', w->f);
+}
+
+static bp_status put_prediction(void *user, const bp_prediction *p, bp_error *err)
+{
+    writer *w = user;
+    if (bp_model_task(w->m) == BP_TASK_REGRESSION) {
+        put_number(w->f, p->value);
+    } else {
+        put_field(w->f, bp_model_class_name(w->m, p->predicted));
+        for (size_t k = 0; w->proba && k < bp_model_classes(w->m); k++) {
+            putc(',', w->f);
+            put_number(w->f, p->proba[k]);
+        }
+    }
+    putc('\n', w->f);
+    if (!ferror(w->f)) return BP_OK;
+    err->status = BP_ERR_IO;
+    snprintf(err->message, sizeof err->message, "cannot write %s: %s", w->name, strerror(errno));
+    return BP_ERR_IO;
+}
+
+/* Predicts into w->f; the caller commits or discards the output. */
+static int predict_into(writer *w, bp_model *m, const char *file, const bp_predict_options *o)
+{
+    bp_error err;
+    bp_predict_summary summary;
+    if (w->proba) put_header(w);
+    bp_status st = bp_model_predict_file(m, file, o, put_prediction, w, &summary, &err);
+    if (st != BP_OK) return cli_fail(&err);
+    cli_warn_predictions(file, &summary);
+    return EXIT_OK;
+}
+
+static int predict(const cli_args *args, bp_model *m, const bp_predict_options *o)
+{
+    const char *file = args->positional[1], *out = cli_value(args, "output");
+    writer w = {stdout, "standard output", m, cli_value(args, "proba") != NULL};
+    bp_error err;
+    if (w.proba && bp_model_task(m) != BP_TASK_CLASSIFICATION)
+        return cli_usage_error("predict: --proba is for classification models");
+    if (!out) {
+        int status = predict_into(&w, m, file, o);
+        if (fflush(stdout) != 0 || ferror(stdout))
+            return status ? status : cli_usage_error("cannot write standard output: %s", strerror(errno));
+        return status;
+    }
+    bp_atomic_file *file_out;
+    if (bp_atomic_open(&file_out, out, &w.f, &err) != BP_OK) return cli_fail(&err);
+    w.name = out;
+    int status = predict_into(&w, m, file, o);
+    if (status != EXIT_OK) {
+        bp_atomic_discard(file_out);
+        return status;
+    }
+    return bp_atomic_commit(file_out, &err) == BP_OK ? EXIT_OK : cli_fail(&err);
+}
+
+static int run_predict(int argc, char **argv)
+{
+    cli_option options[] = {{"output", 1, NULL}, {"proba", 0, NULL},     {"delimiter", 1, NULL},
+                            {"header", 0, NULL}, {"no-header", 0, NULL}, {"help", 0, NULL}};
+    cli_args args = {options, sizeof options / sizeof *options, {0}, 0};
+    if (!cli_parse(&args, argc, argv, "predict")) return EXIT_USAGE;
+    if (cli_value(&args, "help")) {
+        fputs(predict_usage, stdout);
+        return EXIT_OK;
+    }
+    if (args.n_positional != 2) {
+        fputs(predict_usage, stderr);
+        return cli_usage_error("predict: expected a model and a data file, got %zu arguments",
+                               args.n_positional);
+    }
+    bp_predict_options o;
+    if (!cli_read_predict_options(&args, &o)) return EXIT_USAGE;
+    bp_error err;
+    bp_model *m;
+    if (bp_model_load(&m, args.positional[0], &err) != BP_OK) return cli_fail(&err);
+    int status = predict(&args, m, &o);
+    bp_model_free(m);
+    return status;
+}
+
+int cmd_predict(int argc, char **argv)
+{
+    char **args = cli_long_output(argc, argv);
+    if (!args) return cli_usage_error("out of memory");
+    int status = run_predict(argc, args);
+    free(args);
+    return status;
+}

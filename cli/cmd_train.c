@@ -1,0 +1,265 @@
+/* backprop train: trains on every row of a file and saves the model. */
+#include "cli.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Set by SIGINT / SIGTERM: training stops after the current batch. A
+ * process has one set of signal handlers, so this flag is the command's. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig) { stop_signal = sig; }
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static const char train_usage[] =
+    "usage: backprop train FILE -o MODEL [options]\n"
+    "\n"
+    "Trains a network on every row of a CSV file and saves a model file that\n"
+    "holds everything 'backprop predict' needs: the network, the scaler (fitted\n"
+    "on these rows), the class labels and the columns.\n"
+    "\n"
+    "output and data:\n"
+    "  -o, --output MODEL       where to save the model (required)\n"
+    "  --task T                 classification or regression (classification)\n"
+    "  --quiet                  no progress line\n"
+    "  --history FILE.csv       write the loss of every epoch\n"
+    "  --test-fraction F        hold out this fraction of the rows, train on the rest,\n"
+    "                           and report the model's scores on the held-out rows\n"
+    "  --stratify               the held-out rows keep the class proportions\n"
+    "  --checkpoint FILE        save the whole training state to FILE (atomically)\n"
+    "                           every --checkpoint-every epochs and when interrupted\n"
+    "  --checkpoint-every N     epochs between checkpoints (0: only when interrupted)\n"
+    "  --resume FILE            continue the run saved in FILE (give the same data and\n"
+    "                           options): the model equals an uninterrupted run's\n"
+    "  --target COL             target column, a header name or 1-based number (last)\n"
+    "  --ignore COL[,COL...]    columns to leave out\n"
+    "  --classes L1,L2,..       class order (default: sorted labels, numerically\n"
+    "                           when every label is a number)\n"
+    "  --delimiter C            field delimiter: , ; tab | space (detected)\n"
+    "  --header, --no-header    whether the first row names the columns (detected)\n"
+    "  --missing M              error, drop or mean: what to do with missing values\n"
+    "                           (?, empty, NA, NaN) (error)\n"
+    "  --max-memory SIZE        refuse a run that needs more memory, e.g. 512M or 4G\n"
+    "  --help                   this text\n"
+    "\n";
+
+char **cli_long_output(int argc, char **argv)
+{
+    char **copy = malloc(((size_t)argc + 1) * sizeof *copy);
+    if (!copy) return NULL;
+    for (int i = 0; i < argc; i++) copy[i] = strcmp(argv[i], "-o") == 0 ? (char *)"--output" : argv[i];
+    copy[argc] = NULL;
+    return copy;
+}
+
+typedef struct train_config {
+    const char *file, *output;
+    bp_load_options load;
+    cli_training training;
+    bp_model_options model;
+    double test_fraction;
+    int stratify;
+    size_t *order;           /* with --test-fraction: training rows, then held-out rows */
+} train_config;
+
+static int read_train_options(const cli_args *args, train_config *c)
+{
+    c->file = args->positional[0];
+    c->output = cli_value(args, "output");
+    bp_load_defaults(&c->load);
+    cli_training_defaults(&c->training);
+    if (!cli_read_load_options(args, &c->load)) return 0;
+    if (!cli_read_training(args, &c->training)) return 0;
+    cli_apply_task(args, c->load.task, &c->training);
+    bp_model_defaults(&c->model);
+    c->model.net = c->training.net;
+    c->model.train = c->training.train;
+    c->model.train.max_memory = c->load.max_memory;
+    c->model.scale = c->training.scale;
+    c->model.seed = c->training.seed;
+    const char *v;
+    if ((v = cli_value(args, "test-fraction"))) {
+        char *end;
+        c->test_fraction = strtod(v, &end);
+        if (!*v || *end || !(c->test_fraction > 0 && c->test_fraction < 1))
+            return cli_usage_error("--test-fraction must be a number between 0 and 1, not '%s'", v), 0;
+    }
+    c->model.train.checkpoint = cli_value(args, "checkpoint");
+    c->model.train.resume = cli_value(args, "resume");
+    if ((v = cli_value(args, "checkpoint-every")) &&
+        !cli_size("checkpoint-every", v, 0, &c->model.train.checkpoint_every))
+        return 0;
+    if (cli_value(args, "checkpoint-every") && !c->model.train.checkpoint)
+        return cli_usage_error("--checkpoint-every needs --checkpoint FILE"), 0;
+    c->model.train.stop = &stop_signal;
+    return 1;
+}
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Rows to train on and rows held out, when --test-fraction asks for them. */
+static int split_rows(train_config *c, const bp_dataset *ds, bp_rng *rng, bp_error *err)
+{
+    if (c->test_fraction <= 0) return 1;
+    size_t n = bp_dataset_rows(ds);
+    c->order = malloc((n ? n : 1) * sizeof *c->order);
+    if (!c->order) return cli_usage_error("out of memory"), 0;
+    bp_samples s = bp_dataset_samples(ds);
+    const uint32_t *labels = c->stratify && s.label ? s.label : NULL;
+    if (bp_holdout_split(n, c->test_fraction, labels, bp_dataset_classes(ds), rng, c->order,
+                         &c->model.n_rows, err) != BP_OK)
+        return 0;
+    c->model.rows = c->order;
+    return 1;
+}
+
+static int report_held_out(const train_config *c, bp_model *m, const bp_dataset *ds)
+{
+    if (!c->model.rows) return EXIT_OK;
+    size_t n = bp_dataset_rows(ds), n_train = c->model.n_rows;
+    bp_evaluation ev;
+    bp_error err;
+    if (bp_model_evaluate_rows(m, ds, c->order + n_train, n - n_train, &ev, &err) != BP_OK)
+        return cli_fail(&err);
+    printf("\nHeld-out rows (%.3g of the file, %s):\n", c->test_fraction,
+           c->stratify ? "stratified" : "random");
+    cli_print_evaluation(&ev, m);
+    bp_evaluation_free(&ev);
+    return EXIT_OK;
+}
+
+/* On a terminal, one line to end the run: final loss, best validation
+ * metric and wall time. */
+static void print_run_line(const bp_model *m, const cli_progress *p, double seconds, int quiet)
+{
+    if (quiet || !isatty(STDERR_FILENO)) return;
+    const bp_model_info *info = bp_model_get_info(m);
+    fprintf(stderr, "trained %zu epochs in %.2fs, final loss %.6g", info->epochs_run, seconds,
+            info->final_loss);
+    if (!isnan(p->best_val_loss)) fprintf(stderr, ", best validation loss %.6g", p->best_val_loss);
+    if (!isnan(p->best_val_accuracy)) fprintf(stderr, " (accuracy %.2f%%)", p->best_val_accuracy);
+    fputc('\n', stderr);
+}
+
+static int interrupted_status(void) { return stop_signal == SIGTERM ? 143 : 130; }
+
+static void print_widths(const bp_net *net)
+{
+    for (size_t l = 0; l <= bp_net_layers(net); l++) printf("%s%zu", l ? "-" : "", bp_net_width(net, l));
+}
+
+static void print_summary(const bp_model *m, const char *path)
+{
+    const bp_model_info *info = bp_model_get_info(m);
+    size_t k = bp_model_classes(m);
+    printf("Rows: %zu\nFeatures: %zu\n", info->rows, bp_model_features(m));
+    if (bp_model_task(m) == BP_TASK_CLASSIFICATION) {
+        printf("Classes: %zu (", k);
+        for (size_t i = 0; i < k && i < 10; i++) printf("%s%s", i ? ", " : "", bp_model_class_name(m, i));
+        puts(k > 10 ? ", ...)" : ")");
+    }
+    fputs("Network: ", stdout);
+    print_widths(bp_model_net(m));
+    printf("\nEpochs: %zu\nFinal loss: %.6g (%s, mean per row)\n", info->epochs_run, info->final_loss,
+           bp_loss_name(info->train.loss));
+    if (bp_model_task(m) == BP_TASK_CLASSIFICATION)
+        printf("Training accuracy: %.3f%%\n", info->train_accuracy);
+    printf("Model: %s\n", path);
+}
+
+static int train_and_save(train_config *c, const cli_args *args)
+{
+    bp_error err;
+    bp_rng rng;
+    if (bp_rng_seed_decimal(&rng, c->training.seed, &err) != BP_OK) return cli_fail(&err);
+    bp_dataset *ds;
+    if (bp_dataset_load(&ds, c->file, &c->load, &err) != BP_OK) return cli_fail(&err);
+    if (!split_rows(c, ds, &rng, &err)) {
+        bp_dataset_free(ds);
+        return err.status ? cli_fail(&err) : EXIT_USAGE;
+    }
+    cli_progress progress;
+    int quiet = cli_value(args, "quiet") != NULL;
+    if (!cli_progress_start(&progress, &c->model.train, quiet, 1, cli_value(args, "history"))) {
+        bp_dataset_free(ds);
+        return EXIT_USAGE;
+    }
+    catch_stop_signals();
+    double start = seconds_now();
+    bp_model *m = NULL;
+    bp_status st = bp_model_train(&m, ds, &c->model, &rng, &err);
+    int history_ok = cli_progress_end(&progress, st == BP_OK);
+    /* An interrupted run never touches the model file. */
+    if (st == BP_ERR_INTERRUPTED) {
+        fprintf(stderr, "backprop: %s\n", err.message);
+        bp_dataset_free(ds);
+        return interrupted_status();
+    }
+    if (st == BP_OK) st = bp_model_save(m, c->output, &err);
+    int status = st != BP_OK ? cli_fail(&err) : history_ok ? EXIT_OK : EXIT_USAGE;
+    if (st == BP_OK) {
+        print_summary(m, c->output);
+        print_run_line(m, &progress, seconds_now() - start, quiet);
+        if (status == EXIT_OK) status = report_held_out(c, m, ds);
+    }
+    bp_dataset_free(ds);
+    bp_model_free(m);
+    return status;
+}
+
+static int run_train(int argc, char **argv)
+{
+    cli_option options[CLI_TRAINING_OPTIONS + CLI_LOAD_OPTIONS + 10] = {
+        {"output", 1, NULL},        {"help", 0, NULL},        {"quiet", 0, NULL},
+        {"history", 1, NULL},       {"test-fraction", 1, NULL}, {"stratify", 0, NULL},
+        {"checkpoint", 1, NULL},    {"checkpoint-every", 1, NULL}, {"resume", 1, NULL}};
+    size_t n_options = cli_add_load_options(options, 9);
+    n_options = cli_add_training_options(options, n_options);
+    cli_args args = {options, n_options, {0}, 0};
+    if (!cli_parse(&args, argc, argv, "train")) return EXIT_USAGE;
+    if (cli_value(&args, "help")) {
+        fputs(train_usage, stdout);
+        fputs(cli_training_help, stdout);
+        return EXIT_OK;
+    }
+    if (args.n_positional != 1) {
+        fputs(train_usage, stderr);
+        return cli_usage_error("train: expected one data file, got %zu arguments", args.n_positional);
+    }
+    if (!cli_value(&args, "output"))
+        return cli_usage_error("train: -o MODEL is required (where to save the model)");
+    train_config c;
+    memset(&c, 0, sizeof c);
+    c.stratify = cli_value(&args, "stratify") != NULL;
+    int status = read_train_options(&args, &c) ? train_and_save(&c, &args) : EXIT_USAGE;
+    free(c.order);
+    return status;
+}
+
+int cmd_train(int argc, char **argv)
+{
+    char **args = cli_long_output(argc, argv);
+    if (!args) return cli_usage_error("out of memory");
+    int status = run_train(argc, args);
+    free(args);
+    return status;
+}

@@ -1,0 +1,15 @@
+/* Internal checks shared by everything that starts a training run. */
+#ifndef BP_TRAIN_H
+#define BP_TRAIN_H
+
+#include "backprop.h"
+
+/* BP_ERR_NOMEM, with the estimate, when bp_train_memory() of this shape is
+ * over opts->max_memory (a limit of 0 allows anything). */
+bp_status bp_check_train_memory(size_t n_layers, const size_t *widths, size_t n_rows,
+                                const bp_train_options *opts, bp_error *err);
+/* The same for a network spec, before the network is created. */
+bp_status bp_check_spec_memory(const bp_net_spec *spec, size_t n_inputs, size_t n_outputs,
+                               size_t n_rows, const bp_train_options *opts, bp_error *err);
+
+#endif
