@@ -45,13 +45,23 @@ void bp_batch_ws_free(bp_batch_ws *ws)
     memset(ws, 0, sizeof *ws);
 }
 
+/* Waking the other threads costs microseconds: a product smaller than this
+ * (in multiply-adds) runs on the calling thread alone. The result is the
+ * same bit for bit either way. */
+#define PARALLEL_MIN_WORK ((size_t)1 << 19)
+
+static bp_pool *pool_for(const bp_batch_ws *ws, size_t m, size_t n, size_t k)
+{
+    return m * n * k >= PARALLEL_MIN_WORK ? ws->pool : NULL;
+}
+
 /* Z = X W^T + b, then the activation, row by row. */
 static void forward_layer(bp_net *net, bp_batch_ws *ws, size_t l, const bp_real *in, size_t n)
 {
     size_t n_in = net->width[l], n_out = net->width[l + 1];
     bp_real *out = ws->act + ws->offset[l];
     const bp_real *b = bp_net_bias(net, l);
-    bp_gemm(ws->pool, ws->isa, BP_NO_TRANS, BP_TRANS, n, n_out, n_in, 1, in, n_in,
+    bp_gemm(pool_for(ws, n, n_out, n_in), ws->isa, BP_NO_TRANS, BP_TRANS, n, n_out, n_in, 1, in, n_in,
             bp_net_weights(net, l), n_in, 0, out, n_out);
     for (size_t r = 0; r < n; r++) {
         bp_real *row = out + r * n_out;
@@ -68,7 +78,8 @@ static void backward_layer(bp_net *net, bp_batch_ws *ws, size_t l, size_t n, bp_
     const bp_real *in = l ? ws->act + ws->offset[l - 1] : ws->x;
     const bp_real scale = (bp_real)1 / (bp_real)n;
     bp_real *gW = grad + net->w_offset[l], *gb = grad + net->b_offset[l];
-    bp_gemm(ws->pool, ws->isa, BP_TRANS, BP_NO_TRANS, n_out, n_in, n, scale, d, n_out, in, n_in, 0,
+    bp_gemm(pool_for(ws, n_out, n_in, n), ws->isa, BP_TRANS, BP_NO_TRANS, n_out, n_in, n, scale, d, n_out,
+            in, n_in, 0,
             gW, n_in);
     for (size_t j = 0; j < n_out; j++) gb[j] = 0;
     for (size_t r = 0; r < n; r++)
@@ -77,7 +88,7 @@ static void backward_layer(bp_net *net, bp_batch_ws *ws, size_t l, size_t n, bp_
     if (l == 0) return;
     bp_real *d_prev = ws->delta + ws->offset[l - 1];
     const bp_real *a_prev = ws->act + ws->offset[l - 1];
-    bp_gemm(ws->pool, ws->isa, BP_NO_TRANS, BP_NO_TRANS, n, n_in, n_out, 1, d, n_out,
+    bp_gemm(pool_for(ws, n, n_in, n_out), ws->isa, BP_NO_TRANS, BP_NO_TRANS, n, n_in, n_out, 1, d, n_out,
             bp_net_weights(net, l), n_in, 0, d_prev, n_in);
     bp_activation act = net->act[l - 1];
     for (size_t i = 0; i < n * n_in; i++) d_prev[i] *= bp_activation_derivative(act, a_prev[i]);
