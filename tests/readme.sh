@@ -37,9 +37,12 @@ for f in "$TMP"/cmd*; do
     fi
     # The README speaks of build/; run the build under test.
     run=$(echo "$cmd" | sed "s#build/#$BUILD/#g")
+    # A program linked with the sanitizer build's library needs its runtime.
+    case "$BUILD" in *-san) run=$(echo "$run" | sed 's/^cc /cc -fsanitize=address,undefined /') ;; esac
+    [ "$float" = 1 ] && run=$(echo "$run" | sed 's/^cc /cc -DBP_REAL_FLOAT /')
     sh -c "$run" >"$TMP/out" 2>&1
     status=$?
-    tail -n +2 "$f" | sed '/^\.\.\.$/,$d' >"$TMP/want"
+    tail -n +2 "$f" | sed '/^\.\.\.$/,$d' | sed "s#build/#$BUILD/#g" >"$TMP/want"
     # The figures shown are the double build's; a float build only has to run them.
     [ "$float" = 1 ] && : >"$TMP/want"
     n=$(wc -l <"$TMP/want")
