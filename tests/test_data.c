@@ -35,7 +35,7 @@ static void test_seeds_file(void)
     CHECK_EQ_INT(bp_dataset_classes(ds), 3);
     CHECK_STR(bp_dataset_class_name(ds, 0), "1");
     CHECK_STR(bp_dataset_class_name(ds, 2), "3");
-    CHECK_EQ_DBL(bp_dataset_x(ds)[0], 15.26);
+    CHECK_EQ_DBL(bp_dataset_x(ds)[0], (bp_real)15.26);
     CHECK_EQ_INT(bp_dataset_samples(ds).label[209], 2);
     bp_dataset_free(ds);
 }
