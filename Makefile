@@ -67,11 +67,16 @@ demo: $(CLI)
 	@echo '$$ $(CLI) cv --tutorial --classes 2,1,3 data/wheat-seeds.csv   # the class order the tutorial ends up with'
 	@./$(CLI) cv --tutorial --classes 2,1,3 data/wheat-seeds.csv
 
-# The suite runs twice: as built, and under AddressSanitizer + UBSan.
+# The suite runs three times: as built, under AddressSanitizer + UBSan, and
+# in single precision; the library must also compile warning-free with clang.
 test:
 	@$(MAKE) --no-print-directory all tests examples >/dev/null
 	@$(MAKE) --no-print-directory SAN=1 OPT=-O1 all tests examples >/dev/null
-	@sh tests/run.sh $(BUILD) $(BUILD)-san
+	@$(MAKE) --no-print-directory REAL=float all tests examples >/dev/null
+	@if command -v clang >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory CC=clang BUILD=build-clang all tests examples >/dev/null || exit 1; \
+	else echo "clang not found: the clang build was not checked"; fi
+	@sh tests/run.sh $(BUILD) $(BUILD)-san build-float
 
 test-plain: all tests examples
 	@sh tests/run.sh $(BUILD)
