@@ -206,7 +206,10 @@ static int train_and_save(train_config *c, const cli_args *args)
     catch_stop_signals();
     double start = seconds_now();
     bp_model *m = NULL;
-    bp_status st = bp_model_train(&m, ds, &c->model, &rng, &err);
+    /* Without held-out rows to score afterwards, the data need not be kept
+     * unscaled: scaling it in place saves a copy of the whole matrix. */
+    bp_status st = c->model.rows ? bp_model_train(&m, ds, &c->model, &rng, &err)
+                                 : bp_model_train_in_place(&m, ds, &c->model, &rng, &err);
     int history_ok = cli_progress_end(&progress, st == BP_OK);
     /* An interrupted run never touches the model file. */
     if (st == BP_ERR_INTERRUPTED) {

@@ -481,6 +481,10 @@ typedef struct bp_model_info {
  * rng and trains it with o->train. */
 bp_status bp_model_train(bp_model **out, const bp_dataset *ds, const bp_model_options *o,
                          bp_rng *rng, bp_error *err);
+/* As bp_model_train, but scales the dataset's own features instead of a
+ * copy of them (they are left scaled): for data too large to copy. */
+bp_status bp_model_train_in_place(bp_model **out, bp_dataset *ds, const bp_model_options *o,
+                                  bp_rng *rng, bp_error *err);
 /* A model from parts, all copied: ds's column schema and classes, a network
  * whose widths fit them, the scaler of the features and, for regression,
  * the target's scaler (NULL otherwise). */

@@ -307,6 +307,7 @@ static int watch_epoch(void *user, const bp_epoch_report *report)
 typedef struct training_run {
     bp_scaler *scaler, *target_scaler;
     bp_real *x, *y;  /* scaled features and (regression) targets */
+    int x_borrowed;  /* x is the dataset's own matrix, scaled in place */
     bp_net *net;
 } training_run;
 
@@ -314,7 +315,7 @@ static void training_run_free(training_run *run)
 {
     bp_scaler_free(run->scaler);
     bp_scaler_free(run->target_scaler);
-    free(run->x);
+    if (!run->x_borrowed) free(run->x);
     free(run->y);
     bp_net_free(run->net);
 }
@@ -329,8 +330,8 @@ static bp_status check_trainable(const bp_dataset *ds, bp_error *err)
 }
 
 /* Scalers fitted on every training row, and the rows as they scale. */
-static bp_status scale_training_rows(training_run *run, const bp_dataset *ds, bp_scale kind,
-                                     const size_t *rows, size_t n_rows, bp_error *err)
+static bp_status scale_training_rows(training_run *run, const bp_dataset *ds, bp_real *in_place,
+                                     bp_scale kind, const size_t *rows, size_t n_rows, bp_error *err)
 {
     size_t cells;
     if (!bp_mul_size(ds->n_rows, ds->n_features, &cells) || cells > ((size_t)-1) / sizeof *run->x)
@@ -338,7 +339,8 @@ static bp_status scale_training_rows(training_run *run, const bp_dataset *ds, bp
     bp_status st = bp_scaler_fit_grouped(&run->scaler, kind, ds->x, ds->n_features, ds->groups, rows,
                                          n_rows, err);
     if (st != BP_OK) return st;
-    run->x = malloc(cells * sizeof *run->x + 1);
+    run->x_borrowed = in_place != NULL;
+    run->x = in_place ? in_place : malloc(cells * sizeof *run->x + 1);
     if (!run->x) return bp_error_nomem(err, "scaled features");
     bp_scaler_apply(run->scaler, ds->x, run->x, ds->n_rows);
     if (ds->task != BP_TASK_REGRESSION) return BP_OK;
@@ -398,8 +400,10 @@ static void record_training(bp_model_info *info, const bp_model_options *o, cons
     info->train_accuracy = accuracy;
 }
 
-bp_status bp_model_train(bp_model **out, const bp_dataset *ds, const bp_model_options *o,
-                         bp_rng *rng, bp_error *err)
+/* Trains a model; with in_place, the dataset's own features are scaled
+ * instead of a copy of them. */
+static bp_status train_model(bp_model **out, const bp_dataset *ds, bp_real *in_place,
+                             const bp_model_options *o, bp_rng *rng, bp_error *err)
 {
     *out = NULL;
     bp_model_options defaults;
@@ -417,7 +421,7 @@ bp_status bp_model_train(bp_model **out, const bp_dataset *ds, const bp_model_op
         st = bp_error_set(err, BP_ERR_ARG, "%zu training rows of %zu", n_rows, ds->n_rows);
     for (size_t k = 0; st == BP_OK && rows && k < n_rows; k++)
         if (rows[k] >= ds->n_rows) st = bp_error_set(err, BP_ERR_ARG, "training row %zu out of range", rows[k]);
-    if (st == BP_OK) st = scale_training_rows(&run, ds, o->scale, rows, n_rows, err);
+    if (st == BP_OK) st = scale_training_rows(&run, ds, in_place, o->scale, rows, n_rows, err);
     if (st == BP_OK) st = bp_net_from_spec(&run.net, &o->net, ds->n_features, n_outputs_of(ds), err);
     epoch_watch watch = {o->train.on_epoch, o->train.user, {0}, 0};
     if (st == BP_OK) {
@@ -436,6 +440,18 @@ bp_status bp_model_train(bp_model **out, const bp_dataset *ds, const bp_model_op
     if (st == BP_OK) record_training(&(*out)->info, o, ds, &watch, training_accuracy(&run, ds, rows, n_rows));
     training_run_free(&run);
     return st;
+}
+
+bp_status bp_model_train(bp_model **out, const bp_dataset *ds, const bp_model_options *o,
+                         bp_rng *rng, bp_error *err)
+{
+    return train_model(out, ds, NULL, o, rng, err);
+}
+
+bp_status bp_model_train_in_place(bp_model **out, bp_dataset *ds, const bp_model_options *o,
+                                  bp_rng *rng, bp_error *err)
+{
+    return train_model(out, ds, ds->x, o, rng, err);
 }
 
 /* --------------------------------------------------------- accessors */
@@ -773,6 +789,8 @@ static bp_status next_line(reader *R, int *eof)
         return BP_OK;
     }
     if (c == EOF) return fail(R, "the last line has no end (truncated file?)");
+    /* An empty first line leaves no buffer yet to terminate. */
+    if (!R->buf && grow_line(R) < 0) return bp_error_nomem(R->err, "model file line");
     if (len > 0 && R->buf[len - 1] == '\r') len--; /* tolerate CRLF line ends */
     R->buf[len] = '\0';
     R->cursor = R->buf;
