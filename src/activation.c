@@ -1,5 +1,6 @@
 #include "activation.h"
 #include "error.h"
+#include "names.h"
 #include "real.h"
 
 #include <string.h>
@@ -52,18 +53,13 @@ static const char *const activation_names[] = {"sigmoid", "tanh", "relu",
 
 const char *bp_activation_name(bp_activation act)
 {
-    size_t i = (size_t)act;
-    return i < sizeof activation_names / sizeof *activation_names ? activation_names[i] : "?";
+    return bp_name_of(activation_names, BP_COUNT(activation_names), (size_t)act);
 }
 
 bp_status bp_activation_parse(const char *name, bp_activation *out, bp_error *err)
 {
-    for (size_t i = 0; i < sizeof activation_names / sizeof *activation_names; i++)
-        if (name && strcmp(name, activation_names[i]) == 0) {
-            *out = (bp_activation)i;
-            return BP_OK;
-        }
-    return bp_error_set(err, BP_ERR_ARG,
-                        "unknown activation '%s' (expected sigmoid, tanh, relu, leaky, linear or softmax)",
-                        name ? name : "");
+    size_t i;
+    bp_status st = bp_name_parse(activation_names, BP_COUNT(activation_names), "activation", name, &i, err);
+    if (st == BP_OK) *out = (bp_activation)i;
+    return st;
 }

@@ -6,6 +6,7 @@
 
 #include "csv.h"
 #include "error.h"
+#include "names.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -614,19 +615,15 @@ static const char *const missing_names[] = {"error", "drop", "mean"};
 
 const char *bp_missing_name(bp_missing m)
 {
-    size_t i = (size_t)m;
-    return i < 3 ? missing_names[i] : "?";
+    return bp_name_of(missing_names, BP_COUNT(missing_names), (size_t)m);
 }
 
 bp_status bp_missing_parse(const char *name, bp_missing *out, bp_error *err)
 {
-    for (size_t i = 0; i < 3; i++)
-        if (name && strcmp(name, missing_names[i]) == 0) {
-            *out = (bp_missing)i;
-            return BP_OK;
-        }
-    return bp_error_set(err, BP_ERR_ARG, "unknown --missing '%s' (expected error, drop or mean)",
-                        name ? name : "");
+    size_t i;
+    bp_status st = bp_name_parse(missing_names, BP_COUNT(missing_names), "--missing", name, &i, err);
+    if (st == BP_OK) *out = (bp_missing)i;
+    return st;
 }
 
 /* ------------------------------------- encoding the rows of a new file */

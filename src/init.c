@@ -3,6 +3,7 @@
 #include "net.h"
 
 #include "error.h"
+#include "names.h"
 
 #include <math.h>
 #include <string.h>
@@ -46,17 +47,13 @@ static const char *const init_names[] = {"uniform", "xavier", "he"};
 
 const char *bp_init_name(bp_init init)
 {
-    size_t i = (size_t)init;
-    return i < sizeof init_names / sizeof *init_names ? init_names[i] : "?";
+    return bp_name_of(init_names, BP_COUNT(init_names), (size_t)init);
 }
 
 bp_status bp_init_parse(const char *name, bp_init *out, bp_error *err)
 {
-    for (size_t i = 0; i < sizeof init_names / sizeof *init_names; i++)
-        if (name && strcmp(name, init_names[i]) == 0) {
-            *out = (bp_init)i;
-            return BP_OK;
-        }
-    return bp_error_set(err, BP_ERR_ARG, "unknown init '%s' (expected uniform, xavier or he)",
-                        name ? name : "");
+    size_t i;
+    bp_status st = bp_name_parse(init_names, BP_COUNT(init_names), "init", name, &i, err);
+    if (st == BP_OK) *out = (bp_init)i;
+    return st;
 }

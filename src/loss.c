@@ -2,6 +2,7 @@
 
 #include "activation.h"
 #include "error.h"
+#include "names.h"
 #include "real.h"
 
 #include <string.h>
@@ -79,17 +80,13 @@ static const char *const loss_names[] = {"sse", "xent", "mse"};
 
 const char *bp_loss_name(bp_loss loss)
 {
-    size_t i = (size_t)loss;
-    return i < sizeof loss_names / sizeof *loss_names ? loss_names[i] : "?";
+    return bp_name_of(loss_names, BP_COUNT(loss_names), (size_t)loss);
 }
 
 bp_status bp_loss_parse(const char *name, bp_loss *out, bp_error *err)
 {
-    for (size_t i = 0; i < sizeof loss_names / sizeof *loss_names; i++)
-        if (name && strcmp(name, loss_names[i]) == 0) {
-            *out = (bp_loss)i;
-            return BP_OK;
-        }
-    return bp_error_set(err, BP_ERR_ARG, "unknown loss '%s' (expected sse, xent or mse)",
-                        name ? name : "");
+    size_t i;
+    bp_status st = bp_name_parse(loss_names, BP_COUNT(loss_names), "loss", name, &i, err);
+    if (st == BP_OK) *out = (bp_loss)i;
+    return st;
 }

@@ -1,6 +1,7 @@
 #include "optim.h"
 
 #include "error.h"
+#include "names.h"
 #include "real.h"
 
 #include <math.h>
@@ -105,41 +106,26 @@ static const char *const schedule_names[] = {"constant", "step", "invtime"};
 
 const char *bp_optimizer_name(bp_optimizer opt)
 {
-    size_t i = (size_t)opt;
-    return i < sizeof optimizer_names / sizeof *optimizer_names ? optimizer_names[i] : "?";
+    return bp_name_of(optimizer_names, BP_COUNT(optimizer_names), (size_t)opt);
 }
 
 const char *bp_schedule_name(bp_schedule s)
 {
-    size_t i = (size_t)s;
-    return i < sizeof schedule_names / sizeof *schedule_names ? schedule_names[i] : "?";
-}
-
-static int find_name(const char *const *names, size_t n, const char *name)
-{
-    for (size_t i = 0; name && i < n; i++)
-        if (strcmp(names[i], name) == 0) return (int)i;
-    return -1;
+    return bp_name_of(schedule_names, BP_COUNT(schedule_names), (size_t)s);
 }
 
 bp_status bp_optimizer_parse(const char *name, bp_optimizer *out, bp_error *err)
 {
-    int i = find_name(optimizer_names, sizeof optimizer_names / sizeof *optimizer_names, name);
-    if (i < 0)
-        return bp_error_set(err, BP_ERR_ARG,
-                            "unknown optimizer '%s' (expected sgd, momentum, nesterov or adam)",
-                            name ? name : "");
-    *out = (bp_optimizer)i;
-    return BP_OK;
+    size_t i;
+    bp_status st = bp_name_parse(optimizer_names, BP_COUNT(optimizer_names), "optimizer", name, &i, err);
+    if (st == BP_OK) *out = (bp_optimizer)i;
+    return st;
 }
 
 bp_status bp_schedule_parse(const char *name, bp_schedule *out, bp_error *err)
 {
-    int i = find_name(schedule_names, sizeof schedule_names / sizeof *schedule_names, name);
-    if (i < 0)
-        return bp_error_set(err, BP_ERR_ARG,
-                            "unknown schedule '%s' (expected constant, step or invtime)",
-                            name ? name : "");
-    *out = (bp_schedule)i;
-    return BP_OK;
+    size_t i;
+    bp_status st = bp_name_parse(schedule_names, BP_COUNT(schedule_names), "schedule", name, &i, err);
+    if (st == BP_OK) *out = (bp_schedule)i;
+    return st;
 }

@@ -3,6 +3,7 @@
 #include "backprop.h"
 
 #include "error.h"
+#include "names.h"
 #include "model.h"
 
 #include <math.h>
@@ -168,19 +169,15 @@ static const char *const scale_names[] = {"minmax", "standard", "none"};
 
 const char *bp_scale_name(bp_scale s)
 {
-    size_t i = (size_t)s;
-    return i < 3 ? scale_names[i] : "?";
+    return bp_name_of(scale_names, BP_COUNT(scale_names), (size_t)s);
 }
 
 bp_status bp_scale_parse(const char *name, bp_scale *out, bp_error *err)
 {
-    for (size_t i = 0; i < 3; i++)
-        if (name && strcmp(name, scale_names[i]) == 0) {
-            *out = (bp_scale)i;
-            return BP_OK;
-        }
-    return bp_error_set(err, BP_ERR_ARG, "unknown --scale '%s' (expected minmax, standard or none)",
-                        name ? name : "");
+    size_t i;
+    bp_status st = bp_name_parse(scale_names, BP_COUNT(scale_names), "--scale", name, &i, err);
+    if (st == BP_OK) *out = (bp_scale)i;
+    return st;
 }
 
 /* ------------------------------------------ statistics, for model files */
