@@ -156,11 +156,26 @@ const bp_real *bp_net_deltas(const bp_net *net, size_t layer)
 
 /* ----------------------------------------------------------- one row */
 
-/* The tutorial's activate(): bias first, then += w[i] * x[i] in order. */
+/* The tutorial's activate(): bias first, then += w[i] * x[i] in order.
+ * Eight neurons are summed side by side: each keeps exactly its own order of
+ * operations (so the result is the tutorial's to the bit), while the eight
+ * independent chains keep the processor busy instead of waiting on one. */
 static void weighted_sums(const bp_real *W, const bp_real *b, const bp_real *in, size_t n_in,
                           bp_real *out, size_t n_out)
 {
-    for (size_t j = 0; j < n_out; j++) {
+    enum { BLOCK = 8 };
+    size_t j = 0;
+    for (; j + BLOCK <= n_out; j += BLOCK) {
+        bp_real a[BLOCK];
+        for (size_t m = 0; m < BLOCK; m++) a[m] = b[j + m];
+        const bp_real *w = W + j * n_in;
+        for (size_t i = 0; i < n_in; i++) {
+            const bp_real x = in[i];
+            for (size_t m = 0; m < BLOCK; m++) a[m] += w[m * n_in + i] * x;
+        }
+        for (size_t m = 0; m < BLOCK; m++) out[j + m] = a[m];
+    }
+    for (; j < n_out; j++) {
         const bp_real *w = W + j * n_in;
         bp_real a = b[j];
         for (size_t i = 0; i < n_in; i++) a += w[i] * in[i];
@@ -181,18 +196,32 @@ const bp_real *bp_net_forward(bp_net *net, const bp_real *inputs)
     return bp_net_outputs(net, net->n_layers - 1);
 }
 
-/* Hidden layer error: sum over the next layer of weight * delta, from 0. */
+/* Hidden layer error: sum over the next layer of weight * delta, from 0, in
+ * the next layer's order; neighbouring neurons side by side (their weights
+ * in the next layer are neighbours in memory). */
 static void hidden_deltas(bp_net *net, size_t l)
 {
+    enum { BLOCK = 8 };
     const bp_real *W_next = bp_net_weights(net, l + 1);
     const bp_real *d_next = net->delta + net->unit_offset[l + 1];
     const bp_real *out = bp_net_outputs(net, l);
     bp_real *delta = net->delta + net->unit_offset[l];
     size_t n = net->width[l + 1], n_next = net->width[l + 2];
-    for (size_t j = 0; j < n; j++) {
+    bp_activation act = net->act[l];
+    size_t j = 0;
+    for (; j + BLOCK <= n; j += BLOCK) {
+        bp_real e[BLOCK] = {0};
+        for (size_t k = 0; k < n_next; k++) {
+            const bp_real d = d_next[k], *w = W_next + k * n + j;
+            for (size_t m = 0; m < BLOCK; m++) e[m] += w[m] * d;
+        }
+        for (size_t m = 0; m < BLOCK; m++)
+            delta[j + m] = e[m] * bp_activation_derivative(act, out[j + m]);
+    }
+    for (; j < n; j++) {
         bp_real error = 0;
         for (size_t k = 0; k < n_next; k++) error += W_next[k * n + j] * d_next[k];
-        delta[j] = error * bp_activation_derivative(net->act[l], out[j]);
+        delta[j] = error * bp_activation_derivative(act, out[j]);
     }
 }
 
