@@ -30,27 +30,43 @@ void bp_scaler_free(bp_scaler *s)
     free(s);
 }
 
-static void fit_column(bp_scaler *s, size_t j, const bp_real *x, const size_t *rows, size_t n_rows)
+/* Statistics of every column in two passes over the rows, row after row
+ * (the matrix is row-major: going down one column at a time would read the
+ * whole matrix once per column). count is scratch for n counters. */
+static void fit_columns(bp_scaler *s, const bp_real *x, const size_t *rows, size_t n_rows,
+                        size_t *count)
 {
-    double min = INFINITY, max = -INFINITY, sum = 0;
-    size_t count = 0;
-    for (size_t k = 0; k < n_rows; k++) {
-        double v = x[(rows ? rows[k] : k) * s->n + j];
-        if (isnan(v)) continue;
-        if (v < min) min = v;
-        if (v > max) max = v;
-        sum += v;
-        count++;
+    size_t n = s->n;
+    for (size_t j = 0; j < n; j++) {
+        s->min[j] = INFINITY;
+        s->max[j] = -INFINITY;
+        s->mean[j] = 0; /* the sum, until divided below */
+        s->std[j] = 0;  /* the sum of squared deviations, until finished below */
+        count[j] = 0;
     }
-    double mean = count ? sum / (double)count : 0, ss = 0;
     for (size_t k = 0; k < n_rows; k++) {
-        double v = x[(rows ? rows[k] : k) * s->n + j];
-        if (!isnan(v)) ss += (v - mean) * (v - mean);
+        const bp_real *row = x + (rows ? rows[k] : k) * n;
+        for (size_t j = 0; j < n; j++) {
+            double v = row[j];
+            if (isnan(v)) continue;
+            if (v < s->min[j]) s->min[j] = v;
+            if (v > s->max[j]) s->max[j] = v;
+            s->mean[j] += v;
+            count[j]++;
+        }
     }
-    s->min[j] = count ? min : 0;
-    s->max[j] = count ? max : 0;
-    s->mean[j] = mean;
-    s->std[j] = count ? sqrt(ss / (double)count) : 0;
+    for (size_t j = 0; j < n; j++) s->mean[j] = count[j] ? s->mean[j] / (double)count[j] : 0;
+    for (size_t k = 0; k < n_rows; k++) {
+        const bp_real *row = x + (rows ? rows[k] : k) * n;
+        for (size_t j = 0; j < n; j++) {
+            double v = row[j];
+            if (!isnan(v)) s->std[j] += (v - s->mean[j]) * (v - s->mean[j]);
+        }
+    }
+    for (size_t j = 0; j < n; j++) {
+        s->std[j] = count[j] ? sqrt(s->std[j] / (double)count[j]) : 0;
+        if (!count[j]) s->min[j] = s->max[j] = 0;
+    }
 }
 
 /* The most frequent category of each one-hot group: the group's feature
@@ -115,7 +131,13 @@ bp_status bp_scaler_fit(bp_scaler **out, bp_scale kind, const bp_real *x, size_t
         bp_scaler_free(s);
         return bp_error_nomem(err, "scaler");
     }
-    for (size_t j = 0; j < n_features; j++) fit_column(s, j, x, rows, n_rows);
+    size_t *count = malloc((n_features + 1) * sizeof *count);
+    if (!count) {
+        bp_scaler_free(s);
+        return bp_error_nomem(err, "scaler");
+    }
+    fit_columns(s, x, rows, n_rows, count);
+    free(count);
     *out = s;
     return BP_OK;
 }
