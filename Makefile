@@ -4,23 +4,32 @@
 #   make demo            build and run the tutorial's wheat-seeds case study
 #   make test            the test suite, plain and under ASan+UBSan
 #   make REAL=float      single-precision build (in build-float/)
+#   make BLAS=openblas   matrix products through OpenBLAS (in build-openblas/)
 #   make bench           side-by-side benchmarks (see bench/README.md)
 
 CC      ?= cc
 REAL    ?= double
 SAN     ?=
-BUILD   ?= build$(if $(filter float,$(REAL)),-float)$(if $(SAN),-san)
+BUILD   ?= build$(if $(filter float,$(REAL)),-float)$(if $(BLAS),-$(BLAS))$(if $(SAN),-san)
 
 WARN     = -Wall -Wextra -Werror
 # No floating-point contraction: the tutorial's figures are reproduced bit
 # for bit only when a*b+c is rounded twice, as Python does.
 CSTD     = -std=c11 -ffp-contract=off
 OPT     ?= -O2
-CPPFLAGS_ALL = -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L $(if $(filter float,$(REAL)),-DBP_REAL_FLOAT)
+CPPFLAGS_ALL = -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L $(if $(filter float,$(REAL)),-DBP_REAL_FLOAT) $(BLAS_CPPFLAGS)
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SANFLAGS = $(if $(SAN),$(SANITIZE))
 CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(SANFLAGS) $(CFLAGS)
-LDLIBS_ALL = -lm -lpthread $(LDLIBS)
+# BLAS=openblas: the matrix products go to OpenBLAS (Debian libopenblas-dev)
+# instead of the built-in kernels, for comparison.
+ifeq ($(BLAS),openblas)
+BLAS_CPPFLAGS = -DBP_USE_CBLAS
+BLAS_LDLIBS = -lopenblas
+else ifneq ($(BLAS),)
+$(error BLAS=$(BLAS) is not supported: use BLAS=openblas, or no BLAS at all)
+endif
+LDLIBS_ALL = $(BLAS_LDLIBS) -lm -lpthread $(LDLIBS)
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
 LIB_SRC  = $(sort $(wildcard src/*.c))

@@ -94,13 +94,40 @@ static void backward_layer(bp_net *net, bp_batch_ws *ws, size_t l, size_t n, bp_
     for (size_t i = 0; i < n * n_in; i++) d_prev[i] *= bp_activation_derivative(act, a_prev[i]);
 }
 
-double bp_batch_gradient(bp_net *net, bp_batch_ws *ws, size_t n, bp_loss loss, bp_real *grad)
+const bp_real *bp_batch_forward(bp_net *net, bp_batch_ws *ws, size_t n)
 {
     const bp_real *in = ws->x;
     for (size_t l = 0; l < net->n_layers; l++) {
         forward_layer(net, ws, l, in, n);
         in = ws->act + ws->offset[l];
     }
+    return in;
+}
+
+bp_status bp_batch_predict(bp_net *net, const bp_real *x, const size_t *rows, size_t n,
+                           size_t threads, bp_batch_fn emit, void *ctx, bp_error *err)
+{
+    enum { CHUNK = 256 };
+    bp_batch_ws ws;
+    bp_status st = bp_batch_ws_init(&ws, net, n < CHUNK ? (n ? n : 1) : CHUNK, threads, err);
+    if (st != BP_OK) return st;
+    size_t n_in = net->width[0], n_out = net->width[net->n_layers];
+    for (size_t start = 0; start < n; start += ws.capacity) {
+        size_t m = n - start < ws.capacity ? n - start : ws.capacity;
+        for (size_t k = 0; k < m; k++) {
+            size_t r = rows ? rows[start + k] : start + k;
+            memcpy(ws.x + k * n_in, x + r * n_in, n_in * sizeof *ws.x);
+        }
+        const bp_real *out = bp_batch_forward(net, &ws, m);
+        for (size_t k = 0; k < m; k++) emit(ctx, start + k, out + k * n_out);
+    }
+    bp_batch_ws_free(&ws);
+    return BP_OK;
+}
+
+double bp_batch_gradient(bp_net *net, bp_batch_ws *ws, size_t n, bp_loss loss, bp_real *grad)
+{
+    bp_batch_forward(net, ws, n);
     size_t last = net->n_layers - 1, n_out = net->width[net->n_layers];
     const bp_real *out = ws->act + ws->offset[last];
     bp_real *d = ws->delta + ws->offset[last];

@@ -22,6 +22,18 @@ bp_status bp_batch_ws_init(bp_batch_ws *ws, const bp_net *net, size_t capacity, 
                            bp_error *err);
 void bp_batch_ws_free(bp_batch_ws *ws);
 
+/* Forward pass over the n rows gathered in ws->x; returns the outputs
+ * (n x n_outputs), valid until the workspace is used again. */
+const bp_real *bp_batch_forward(bp_net *net, bp_batch_ws *ws, size_t n);
+
+/* Called with each row's outputs, in row order (k counts the rows). */
+typedef void (*bp_batch_fn)(void *ctx, size_t k, const bp_real *out);
+
+/* Forward pass over many rows (NULL = the first n) of a row-major matrix,
+ * a few hundred at a time through the matrix kernels. */
+bp_status bp_batch_predict(bp_net *net, const bp_real *x, const size_t *rows, size_t n,
+                           size_t threads, bp_batch_fn emit, void *ctx, bp_error *err);
+
 /* Forward and backward over the rows (n <= capacity) already gathered into
  * ws->x and ws->t; writes the mean gradient over the batch into grad and
  * returns the summed loss of the batch. */

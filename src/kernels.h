@@ -12,11 +12,13 @@
  * bp_gemm still works, using small buffers on the stack (under 100 KiB),
  * but it is slower on large shapes because panels are repacked more often.
  *
- * Determinism: the output C is split into tiles and every element of C is
- * computed by exactly one task, with a summation order that depends only on
- * k and the isa, never on the tiling, the pool or its size. So for a given
- * isa, results are bit-identical with a NULL pool and with pools of any
- * size. Different isas round differently (the SIMD paths use FMA).
+ * Threads: the output C is split into tasks (column strips, then row groups)
+ * run on the pool; every element of C is computed by exactly one task.
+ *
+ * Determinism: each element's summation order depends only on k and the
+ * isa, never on the tiling, the pool or its size. So for a given isa,
+ * results are bit-identical with a NULL pool and with pools of any size.
+ * Different isas round differently (the SIMD paths use FMA).
  *
  * Built with -DBP_USE_CBLAS, bp_gemm calls cblas_sgemm/cblas_dgemm instead
  * (the pool and isa are then ignored, and threading is the BLAS library's).

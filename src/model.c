@@ -3,6 +3,7 @@
  * described in docs/model-format.md: line-oriented text, written atomically
  * and read as hostile input (every count is bounded before anything is
  * allocated, every number is checked). */
+#include "batch.h"
 #include "model.h"
 #include "train.h"
 
@@ -352,16 +353,35 @@ static bp_status scale_training_rows(training_run *run, const bp_dataset *ds, bp
     return BP_OK;
 }
 
+typedef struct accuracy_count {
+    const bp_dataset *ds;
+    const size_t *rows;
+    size_t n_out, correct;
+} accuracy_count;
+
+static void count_correct(void *ctx, size_t k, const bp_real *out)
+{
+    accuracy_count *a = ctx;
+    size_t r = a->rows ? a->rows[k] : k;
+    a->correct += bp_argmax(out, a->n_out) == a->ds->label[r];
+}
+
+/* Accuracy on the training rows. A model trained in mini-batches is scored
+ * through the matrix kernels too; online training keeps the tutorial's
+ * one-row arithmetic, so the figure equals what `eval` finds row by row. */
 static double training_accuracy(training_run *run, const bp_dataset *ds, const size_t *rows,
-                                size_t n_rows)
+                                size_t n_rows, const bp_train_options *train)
 {
     if (ds->task == BP_TASK_REGRESSION) return NAN;
-    size_t correct = 0;
-    for (size_t k = 0; k < n_rows; k++) {
-        size_t r = rows ? rows[k] : k;
-        correct += bp_net_predict(run->net, run->x + r * ds->n_features) == ds->label[r];
+    accuracy_count a = {ds, rows, ds->n_classes, 0};
+    bp_error err;
+    if (train->batch_size == 1 ||
+        bp_batch_predict(run->net, run->x, rows, n_rows, train->threads, count_correct, &a, &err) != BP_OK) {
+        a.correct = 0;
+        for (size_t k = 0; k < n_rows; k++)
+            count_correct(&a, k, bp_net_forward(run->net, run->x + (rows ? rows[k] : k) * ds->n_features));
     }
-    return (double)correct / (double)n_rows * 100.0;
+    return (double)a.correct / (double)n_rows * 100.0;
 }
 
 /* The settings that shape the trained weights (not callbacks, files or
@@ -437,7 +457,7 @@ static bp_status train_model(bp_model **out, const bp_dataset *ds, bp_real *in_p
         st = bp_train(run.net, &s, &train, rng, err);
     }
     if (st == BP_OK) st = bp_model_create(out, ds, run.net, run.scaler, run.target_scaler, err);
-    if (st == BP_OK) record_training(&(*out)->info, o, ds, &watch, training_accuracy(&run, ds, rows, n_rows));
+    if (st == BP_OK) record_training(&(*out)->info, o, ds, &watch, training_accuracy(&run, ds, rows, n_rows, &o->train));
     training_run_free(&run);
     return st;
 }

@@ -269,14 +269,27 @@ static void validate(trainer *t, double *loss, double *accuracy)
     bp_net *net = t->net;
     const bp_samples *s = t->s;
     size_t n_out = net->width[net->n_layers];
+    bp_activation out_act = net->act[net->n_layers - 1];
     double sum = 0;
     size_t correct = 0;
-    for (size_t k = 0; k < t->n_val; k++) {
-        size_t r = t->val_rows[k];
-        const bp_real *out = bp_net_forward(net, s->x + r * s->n_inputs);
-        const bp_real *expected = row_target(t, r);
-        sum += bp_loss_row(t->o->loss, net->act[net->n_layers - 1], out, expected, n_out);
-        if (s->label && bp_argmax(out, n_out) == s->label[r]) correct++;
+    if (t->batch > 1) { /* through the matrix kernels, a batch at a time */
+        for (size_t start = 0; start < t->n_val; start += t->batch) {
+            size_t n = t->n_val - start < t->batch ? t->n_val - start : t->batch;
+            gather_batch(t, t->val_rows + start, n);
+            const bp_real *out = bp_batch_forward(net, &t->ws, n);
+            for (size_t k = 0; k < n; k++) {
+                size_t r = t->val_rows[start + k];
+                sum += bp_loss_row(t->o->loss, out_act, out + k * n_out, t->ws.t + k * n_out, n_out);
+                if (s->label && bp_argmax(out + k * n_out, n_out) == s->label[r]) correct++;
+            }
+        }
+    } else {
+        for (size_t k = 0; k < t->n_val; k++) {
+            size_t r = t->val_rows[k];
+            const bp_real *out = bp_net_forward(net, s->x + r * s->n_inputs);
+            sum += bp_loss_row(t->o->loss, out_act, out, row_target(t, r), n_out);
+            if (s->label && bp_argmax(out, n_out) == s->label[r]) correct++;
+        }
     }
     *loss = mean_loss(t, sum, t->n_val);
     *accuracy = s->label ? (double)correct / (double)t->n_val * 100.0 : NAN;

@@ -511,6 +511,44 @@ static void test_gemm_thread_count_independent(void)
     for (size_t t = 0; t < 3; t++) bp_pool_free(pools[t]);
 }
 
+/* Several threads multiplying at once, each with no pool or with a pool of
+ * its own (as parallel cross-validation folds do): every result must equal
+ * the serial one. */
+typedef struct concurrent_ctx {
+    const problem *p;
+    bp_real *results[4];
+    int inner_pool_failed;
+} concurrent_ctx;
+
+static void concurrent_task(void *ctx, size_t i)
+{
+    concurrent_ctx *c = ctx;
+    bp_pool *inner = NULL;
+    if (i % 2 && bp_pool_create(&inner, 2, NULL) != BP_OK) c->inner_pool_failed = 1;
+    c->results[i] = run_gemm(c->p, inner, bp_cpu_isa());
+    bp_pool_free(inner);
+}
+
+static void test_gemm_concurrent_callers(void)
+{
+    test_rng rng = {555};
+    problem p;
+    problem_init(&p, &rng, BP_NO_TRANS, BP_TRANS, 96, 200, 300, 3, 1, (bp_real)0.5);
+    bp_real *serial = run_gemm(&p, NULL, bp_cpu_isa());
+    bp_pool *outer = NULL;
+    CHECK_EQ_INT(bp_pool_create(&outer, 2, NULL), BP_OK);
+    concurrent_ctx ctx = {&p, {NULL, NULL, NULL, NULL}, 0};
+    bp_pool_run(outer, concurrent_task, &ctx, 4);
+    CHECK_EQ_INT(ctx.inner_pool_failed, 0);
+    for (size_t i = 0; i < 4; i++) {
+        CHECK(ctx.results[i] && memcmp(ctx.results[i], serial, p.c_count * sizeof *serial) == 0);
+        free(ctx.results[i]);
+    }
+    bp_pool_free(outer);
+    free(serial);
+    problem_free(&p);
+}
+
 /* Training-size products: checked against the naive loop on a sample of
  * rows (the full check would dominate the suite's time). */
 static void test_gemm_training_shapes(void)
@@ -560,6 +598,7 @@ int main(void)
     RUN(test_gemm_beta_zero_ignores_c);
     RUN(test_gemm_isa_is_clamped);
     RUN(test_gemm_thread_count_independent);
+    RUN(test_gemm_concurrent_callers);
     RUN(test_gemm_training_shapes);
     return harness_finish();
 }
