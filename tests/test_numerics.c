@@ -1,0 +1,102 @@
+/* Numerically stable forms: no overflow for activations of +-1000, no
+ * log(0), and gradients that stay finite at saturation. */
+#include "activation.h"
+#include "backprop.h"
+#include "harness.h"
+#include "loss.h"
+
+static int all_finite(const bp_real *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i])) return 0;
+    return 1;
+}
+
+static void test_sigmoid_saturates_without_nan(void)
+{
+    bp_real v[4] = {1000, -1000, 745, -745};
+    bp_activate(BP_ACT_SIGMOID, v, 4);
+    CHECK(all_finite(v, 4));
+    CHECK_EQ_DBL(v[0], 1.0);
+    CHECK_EQ_DBL(v[1], 0.0);
+    CHECK(v[2] <= 1 && v[3] >= 0);
+}
+
+static void test_tanh_and_relu_at_extremes(void)
+{
+    bp_real t[2] = {1000, -1000}, r[2] = {1000, -1000};
+    bp_activate(BP_ACT_TANH, t, 2);
+    bp_activate(BP_ACT_LEAKY, r, 2);
+    CHECK_EQ_DBL(t[0], 1.0);
+    CHECK_EQ_DBL(t[1], -1.0);
+    CHECK_EQ_DBL(r[0], 1000.0);
+    CHECK_NEAR(r[1], -10.0, 1e-4);
+}
+
+static void test_softmax_of_huge_activations(void)
+{
+    bp_real v[3] = {1000, -1000, 0};
+    bp_activate(BP_ACT_SOFTMAX, v, 3);
+    CHECK(all_finite(v, 3));
+    CHECK_EQ_DBL(v[0], 1.0);
+    CHECK_EQ_DBL(v[1], 0.0);
+    bp_real same[3] = {1000, 1000, 1000};
+    bp_activate(BP_ACT_SOFTMAX, same, 3);
+    CHECK_NEAR(same[0], 1.0 / 3.0, 1e-6);
+}
+
+static void test_cross_entropy_never_takes_log_of_zero(void)
+{
+    /* A confident miss: probability exactly 0 for the true class. */
+    const bp_real out[3] = {1, 0, 0}, expected[3] = {0, 1, 0};
+    double softmax_loss = bp_loss_row(BP_LOSS_XENT, BP_ACT_SOFTMAX, out, expected, 3);
+    double sigmoid_loss = bp_loss_row(BP_LOSS_XENT, BP_ACT_SIGMOID, out, expected, 3);
+    CHECK(isfinite(softmax_loss) && softmax_loss > 30);
+    CHECK(isfinite(sigmoid_loss) && sigmoid_loss > 30);
+    bp_real delta[3];
+    bp_loss_output_delta(BP_LOSS_XENT, BP_ACT_SOFTMAX, out, expected, 3, delta);
+    CHECK(all_finite(delta, 3));
+    CHECK_EQ_DBL(delta[1], -1.0);
+}
+
+static void test_log_loss_metric_is_finite(void)
+{
+    const uint32_t actual[2] = {0, 1}, predicted[2] = {1, 1};
+    const bp_real proba[4] = {0, 1, 0, 1}; /* row 0: p(actual) = 0 */
+    bp_metrics m;
+    bp_error err;
+    CHECK(bp_metrics_classification(&m, actual, predicted, proba, 2, 2, &err) == BP_OK);
+    CHECK(isfinite(m.log_loss) && m.log_loss > 10);
+    bp_metrics_free(&m);
+}
+
+/* A network fed inputs of +-1000 still produces finite outputs and deltas. */
+static void test_forward_backward_at_saturation(void)
+{
+    const size_t widths[3] = {2, 4, 3};
+    const bp_activation acts[2] = {BP_ACT_SIGMOID, BP_ACT_SOFTMAX};
+    bp_net *net;
+    bp_error err;
+    CHECK(bp_net_create(&net, 2, widths, acts, &err) == BP_OK);
+    bp_rng rng;
+    bp_rng_seed(&rng, 2);
+    bp_net_init(net, BP_INIT_UNIFORM, &rng);
+    const bp_real x[2] = {1000, -1000}, expected[3] = {0, 0, 1};
+    const bp_real *out = bp_net_forward(net, x);
+    CHECK(all_finite(out, 3));
+    bp_net_backward(net, expected, BP_LOSS_XENT);
+    CHECK(all_finite(bp_net_deltas(net, 0), 4));
+    CHECK(all_finite(bp_net_deltas(net, 1), 3));
+    bp_net_free(net);
+}
+
+int main(void)
+{
+    RUN(test_sigmoid_saturates_without_nan);
+    RUN(test_tanh_and_relu_at_extremes);
+    RUN(test_softmax_of_huge_activations);
+    RUN(test_cross_entropy_never_takes_log_of_zero);
+    RUN(test_log_loss_metric_is_finite);
+    RUN(test_forward_backward_at_saturation);
+    return harness_finish();
+}
