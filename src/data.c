@@ -156,6 +156,20 @@ static void note_missing(bp_dataset *ds, const bp_csv_field *f)
     ds->n_missing_cells++;
 }
 
+/* Why a cell that should hold a number does not: strtod reads numbers that
+ * bp_csv_parse_number refuses because they are not finite. */
+static const char *number_problem(const char *text)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (end != text && *end == '\0') {
+        if (isinf(v) && (strchr(text, 'e') || strchr(text, 'E') || strspn(text, "+-0123456789.") == strlen(text)))
+            return "number out of range";
+        return "value that is not a finite number";
+    }
+    return "non-numeric value";
+}
+
 static bp_status survey_field(loader *L, size_t c, const bp_csv_field *f, int *row_missing,
                               bp_error *err)
 {
@@ -172,7 +186,10 @@ static bp_status survey_field(loader *L, size_t c, const bp_csv_field *f, int *r
     if (bp_csv_parse_number(f->text, f->len, &v)) {
         col->n_numbers++;
     } else {
-        if (col->n_text++ == 0) remember_cell(&col->first_text, f);
+        if (col->n_text++ == 0) {
+            remember_cell(&col->first_text, f);
+            col->first_text_problem = number_problem(f->text);
+        }
     }
     if (col->kind == BP_COL_TARGET && ds->task == BP_TASK_CLASSIFICATION) {
         size_t index;
@@ -222,10 +239,10 @@ static bp_status decide_column_kinds(loader *L, int *has_categorical, bp_error *
         int text_in_numbers = col->n_text > 0 && col->n_numbers >= col->n_text;
         int regression_text = col->kind == BP_COL_TARGET && ds->task == BP_TASK_REGRESSION && col->n_text;
         if ((col->kind == BP_COL_NUMERIC && text_in_numbers) || regression_text)
-            return bp_error_set(err, BP_ERR_DATA,
-                                "%s:%zu:%zu: non-numeric value '%s' in numeric column %s",
+            return bp_error_set(err, BP_ERR_DATA, "%s:%zu:%zu: %s '%s' in numeric column %s",
                                 ds->source, col->first_text.line, col->first_text.column,
-                                col->first_text.text, column_label(col, c, name, sizeof name));
+                                col->first_text_problem, col->first_text.text,
+                                column_label(col, c, name, sizeof name));
         if (col->kind == BP_COL_NUMERIC && col->n_text > 0) {
             col->kind = BP_COL_CATEGORICAL;
             *has_categorical = 1;

@@ -27,6 +27,7 @@ typedef struct bp_column {
     bp_strmap categories;     /* categorical: category names, in feature order */
     size_t n_numbers, n_text, n_missing;
     bp_cell_pos first_text;   /* first non-numeric cell */
+    const char *first_text_problem; /* what is wrong with it as a number */
 } bp_column;
 
 enum { BP_MISSING_SHOWN = 5 };
