@@ -176,15 +176,16 @@ static bp_status survey_field(loader *L, size_t c, const bp_csv_field *f, int *r
     bp_dataset *ds = L->ds;
     bp_column *col = &ds->columns[c];
     if (col->kind == BP_COL_IGNORED) return BP_OK;
-    if (bp_csv_is_missing(f->text, f->len)) {
+    double v;
+    /* Numbers first: they are the common case, and no number is a
+     * missing-value marker. */
+    if (bp_csv_parse_number(f->text, f->len, &v)) {
+        col->n_numbers++;
+    } else if (bp_csv_is_missing(f->text, f->len)) {
         col->n_missing++;
         note_missing(ds, f);
         *row_missing = 1;
         return BP_OK;
-    }
-    double v;
-    if (bp_csv_parse_number(f->text, f->len, &v)) {
-        col->n_numbers++;
     } else {
         if (col->n_text++ == 0) {
             remember_cell(&col->first_text, f);
@@ -431,13 +432,14 @@ static int row_has_missing(const bp_dataset *ds, const bp_csv_field *f)
 
 static void fill_cell(const bp_dataset *ds, const bp_column *col, const bp_csv_field *f, bp_real *x)
 {
-    int missing = bp_csv_is_missing(f->text, f->len);
     double v = NAN;
     if (col->kind == BP_COL_NUMERIC) {
-        if (!missing) bp_csv_parse_number(f->text, f->len, &v);
+        /* Checked in the first pass: a number, or else a missing cell. */
+        if (!bp_csv_parse_number(f->text, f->len, &v)) v = NAN;
         x[col->feature] = (bp_real)v;
         return;
     }
+    int missing = bp_csv_is_missing(f->text, f->len);
     size_t n = col->categories.count;
     size_t k = missing ? (size_t)-1 : bp_strmap_find(&col->categories, f->text, f->len);
     for (size_t i = 0; i < n; i++) x[col->feature + i] = missing ? (bp_real)NAN : (bp_real)(i == k);
