@@ -62,6 +62,14 @@ enum { CLI_LOAD_OPTIONS = 9 };
 size_t cli_add_load_options(cli_option *options, size_t n);
 int cli_read_load_options(const cli_args *args, bp_load_options *load);
 
+/* An epoch report kept for --report and --format json. */
+typedef struct cli_epoch {
+    size_t run;            /* 0-based training run (fold) */
+    bp_epoch_report report;
+    double run_best_val_loss; /* the run's best validation loss so far; NaN without */
+    int provisional;       /* the run's latest so far, kept only until the next */
+} cli_epoch;
+
 /* The live progress line (on a terminal, unless quiet) and --history. */
 typedef struct cli_progress {
     int live, shown, seen_epoch;
@@ -72,6 +80,9 @@ typedef struct cli_progress {
     FILE *history;
     char *history_tmp;
     const char *history_path;
+    cli_epoch *epochs;         /* with cli_progress_keep: every run's first and last
+                                  epochs and evenly spaced ones between */
+    size_t n_epochs, epoch_stride;
 } cli_progress;
 
 /* Hooks the progress display into train's on_epoch; 0 when the history
@@ -80,6 +91,12 @@ int cli_progress_start(cli_progress *p, bp_train_options *train, int quiet, size
                        const char *history_path);
 /* Ends the line and moves the history file into place when ok. */
 int cli_progress_end(cli_progress *p, int ok);
+/* After cli_progress_start: keep epoch reports in memory (at most
+ * CLI_KEPT_EPOCHS, thinned evenly); 0 when out of memory (an error was
+ * printed). cli_progress_free releases them. */
+enum { CLI_KEPT_EPOCHS = 4096 };
+int cli_progress_keep(cli_progress *p);
+void cli_progress_free(cli_progress *p);
 
 /* Applies the task's defaults: regression gets a linear output and mse
  * unless --output-activation / --loss say otherwise. */
@@ -103,5 +120,9 @@ char **cli_long_output(int argc, char **argv);
 int cli_read_predict_options(const cli_args *args, bp_predict_options *o);
 /* "backprop: warning: ..." for unseen categories and filled missing values. */
 void cli_warn_predictions(const char *file, const bp_predict_summary *s);
+
+/* Looking inside a model: one training step traced, the model as C source. */
+int cmd_trace(int argc, char **argv);
+int cmd_export_c(int argc, char **argv);
 
 #endif

@@ -504,6 +504,10 @@ bp_task bp_model_task(const bp_model *m);
 /* Number of classes (0 for regression) and the label of a class index. */
 size_t bp_model_classes(const bp_model *m);
 const char *bp_model_class_name(const bp_model *m, size_t class_index);
+/* The scaler the model applies to its features. */
+const bp_scaler *bp_model_scaler(const bp_model *m);
+/* The scaler of the regression target, or NULL for classification. */
+const bp_scaler *bp_model_target_scaler(const bp_model *m);
 /* Columns of the training file (the target included), a column's header
  * name (NULL when the file had no header) and the target's index. */
 size_t bp_model_columns(const bp_model *m);
@@ -590,6 +594,37 @@ bp_status bp_atomic_open(bp_atomic_file **out, const char *path, FILE **stream, 
 bp_status bp_atomic_commit(bp_atomic_file *f, bp_error *err);
 /* Closes and removes the temporary file; frees f (NULL is allowed). */
 void bp_atomic_discard(bp_atomic_file *f);
+
+/* ------------------------------------------------- inspection and export */
+
+/* Encodes one row of raw CSV fields (every column of the training file, in
+ * its order, or every column but the target) with the model's columns into
+ * x: bp_model_features() values, unscaled, one-hot for text columns, NaN
+ * where a value is missing. *unseen (when not NULL) counts the categories
+ * training never saw (all zeros). */
+bp_status bp_model_encode_row(const bp_model *m, const char *const *fields, size_t n_fields,
+                              bp_real *x, size_t *unseen, bp_error *err);
+/* Writes a standalone C99 source file that predicts as the model does,
+ * needing nothing but libm: for classification
+ * `int NAME(const double *features, double *probabilities)`, returning the
+ * class index; for regression `double NAME(const double *features)`. The
+ * file's opening comment documents its functions and inputs. name is a C
+ * identifier (NULL = "predict"). */
+bp_status bp_model_export_c(const bp_model *m, const char *name, FILE *out, bp_error *err);
+
+/* How the library was built and what it uses on this machine. */
+typedef struct bp_build_info {
+    const char *version;  /* BP_VERSION */
+    const char *real;     /* scalar type: "double" or "float" */
+    const char *simd;     /* kernels chosen at run time: "avx512", "avx2" or "portable" */
+    const char *gemm;     /* matrix multiply: "builtin" or "cblas (...)" */
+    const char *blas;     /* "none", or the BLAS interface linked in */
+    size_t threads;       /* threads available (online cores) */
+    const char *compiler; /* compiler name and version */
+} bp_build_info;
+
+/* Fills info; every string is constant. */
+void bp_get_build_info(bp_build_info *info);
 
 #ifdef __cplusplus
 }

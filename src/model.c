@@ -485,6 +485,9 @@ const bp_net *bp_model_net(const bp_model *m) { return m->net; }
 const bp_dataset *bp_model_schema(const bp_model *m) { return m->schema; }
 const bp_model_info *bp_model_get_info(const bp_model *m) { return &m->info; }
 
+const bp_scaler *bp_model_scaler(const bp_model *m) { return m->scaler; }
+const bp_scaler *bp_model_target_scaler(const bp_model *m) { return m->target_scaler; }
+
 const char *bp_model_class_name(const bp_model *m, size_t k)
 {
     return k < m->schema->n_classes ? m->schema->class_names[k] : NULL;

@@ -153,7 +153,7 @@ int main(void)
 EOF
 # sigmoid(0.125 + 0.5 * 1 - 0.25 * 2) and Python's random.seed(1); random.random()
 want="$SOVER $REAL 0.531209 0.13436424411240122"
-[ "$("$PREFIX/bin/backprop" --version)" = "backprop $SOVER ($REAL)" ] && ok ||
+[ "$("$PREFIX/bin/backprop" --version | head -n 1)" = "backprop $SOVER ($REAL)" ] && ok ||
     bad "installed backprop --version: $("$PREFIX/bin/backprop" --version 2>&1)"
 
 # shellcheck disable=SC2046 # pkg-config's output is meant to be split
