@@ -58,7 +58,7 @@ $(LIB): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(CLI): $(CLI_SRC) $(LIB) $(HEADERS)
+$(CLI): $(CLI_SRC) $(wildcard cli/*.h) $(LIB) $(HEADERS)
 	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) $(LDFLAGS_ALL) $(CLI_SRC) $(LIB) $(LDLIBS_ALL) -o $@
 
 $(BUILD)/tests/%: tests/%.c tests/harness.h $(LIB) $(HEADERS) | $(BUILD)/tests

@@ -1,7 +1,9 @@
 /* backprop eval: how well a saved model does on a file with the answers. */
 #include "cli.h"
+#include "html_report.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static const char eval_usage[] =
     "usage: backprop eval MODEL FILE [options]\n"
@@ -15,23 +17,52 @@ static const char eval_usage[] =
     "  --delimiter C            field delimiter: , ; tab | space (detected)\n"
     "  --header, --no-header    whether the first row names the columns (detected\n"
     "                           from the model's column names)\n"
+    "  --format F               text or json (docs/json.md) (text)\n"
     "  --help                   this text\n";
 
-static int evaluate(bp_model *m, const char *file, const bp_predict_options *o)
+static void print_json(const bp_evaluation *ev, const bp_model *m, const char *model, const char *file)
 {
+    cli_json j;
+    cli_json_init(&j, stdout, 0);
+    cli_json_object(&j, NULL);
+    cli_json_string(&j, "command", "eval");
+    cli_json_size(&j, "schema_version", 1);
+    cli_json_string(&j, "backprop_version", BP_VERSION);
+    cli_json_string(&j, "model", model);
+    cli_json_record(&j, "data");
+    cli_json_string(&j, "source", file);
+    cli_json_size(&j, "rows", ev->summary.rows);
+    cli_json_end(&j);
+    if (ev->task == BP_TASK_REGRESSION) {
+        cli_json_string(&j, "task", "regression");
+        cli_json_regression(&j, "metrics", &ev->regression, ev->summary.rows);
+    } else {
+        cli_json_string(&j, "task", "classification");
+        cli_json_metrics(&j, "metrics", &ev->metrics, bp_model_schema(m));
+    }
+    cli_json_warnings(&j, "warnings", &ev->summary);
+    cli_json_end(&j);
+    cli_json_finish(&j);
+}
+
+static int evaluate(bp_model *m, const cli_args *args, const bp_predict_options *o, int json)
+{
+    const char *model = args->positional[0], *file = args->positional[1];
     bp_error err;
     bp_evaluation ev;
     if (bp_model_evaluate(m, file, o, &ev, &err) != BP_OK) return cli_fail(&err);
     cli_warn_predictions(file, &ev.summary);
-    cli_print_evaluation(&ev, m);
+    if (json) print_json(&ev, m, model, file);
+    else cli_print_evaluation(&ev, m);
     bp_evaluation_free(&ev);
+    if (fflush(stdout) != 0 || ferror(stdout)) return cli_usage_error("cannot write standard output");
     return EXIT_OK;
 }
 
 int cmd_eval(int argc, char **argv)
 {
     cli_option options[] = {{"delimiter", 1, NULL}, {"header", 0, NULL}, {"no-header", 0, NULL},
-                            {"help", 0, NULL}};
+                            {"help", 0, NULL},      {"format", 1, NULL}};
     cli_args args = {options, sizeof options / sizeof *options, {0}, 0};
     if (!cli_parse(&args, argc, argv, "eval")) return EXIT_USAGE;
     if (cli_value(&args, "help")) {
@@ -43,12 +74,15 @@ int cmd_eval(int argc, char **argv)
         return cli_usage_error("eval: expected a model and a data file, got %zu arguments",
                                args.n_positional);
     }
+    const char *format = cli_value(&args, "format");
+    if (format && strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
+        return cli_usage_error("--format must be text or json, not '%s'", format);
     bp_predict_options o;
     if (!cli_read_predict_options(&args, &o)) return EXIT_USAGE;
     bp_error err;
     bp_model *m;
     if (bp_model_load(&m, args.positional[0], &err) != BP_OK) return cli_fail(&err);
-    int status = evaluate(m, args.positional[1], &o);
+    int status = evaluate(m, &args, &o, format && strcmp(format, "json") == 0);
     bp_model_free(m);
     return status;
 }

@@ -1,5 +1,6 @@
 /* backprop predict: a saved model's predictions for the rows of a file. */
 #include "cli.h"
+#include "html_report.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -15,8 +16,10 @@ static const char predict_usage[] =
     "\n"
     "options:\n"
     "  -o, --output OUT         write to OUT (atomically) instead of standard output\n"
+    "                           (- is standard output)\n"
     "  --proba                  CSV with a header: label, then one probability\n"
-    "                           column per class\n"
+    "                           column per class (with json: a \"proba\" object)\n"
+    "  --format F               csv (one line per row) or json (docs/json.md) (csv)\n"
     "  --delimiter C            field delimiter: , ; tab | space (detected)\n"
     "  --header, --no-header    whether the first row names the columns (detected\n"
     "                           from the model's column names)\n"
@@ -26,12 +29,14 @@ void cli_warn_predictions(const char *file, const bp_predict_summary *s)
 {
     if (s->unseen)
         fprintf(stderr, "backprop: warning: %zu unseen categor%s (first at %s:%zu:%zu '%s')\n", s->unseen,
-                s->unseen == 1 ? "y" : "ies", file, s->unseen_line, s->unseen_column, s->unseen_text);
+                s->unseen == 1 ? "y" : "ies", cli_source_name(file), s->unseen_line, s->unseen_column,
+                s->unseen_text);
     if (s->missing)
         fprintf(stderr,
                 "backprop: warning: %zu missing value%s filled with the training mean or mode "
                 "(first at %s:%zu:%zu)\n",
-                s->missing, s->missing == 1 ? "" : "s", file, s->missing_line, s->missing_column);
+                s->missing, s->missing == 1 ? "" : "s", cli_source_name(file), s->missing_line,
+                s->missing_column);
 }
 
 int cli_read_predict_options(const cli_args *args, bp_predict_options *o)
@@ -81,28 +86,100 @@ typedef struct writer {
     const char *name;  /* for messages */
     const bp_model *m;
     int proba;
+    int json;          /* --format json: the document of docs/json.md */
+    cli_json j;
+    const char *model_path, *data_path;
 } writer;
 
-static void put_header(const writer *w)
+/* JSON: everything before the predictions. */
+static void json_begin(writer *w)
 {
+    cli_json *j = &w->j;
+    int classification = bp_model_task(w->m) == BP_TASK_CLASSIFICATION;
+    cli_json_init(j, w->f, 0);
+    cli_json_object(j, NULL);
+    cli_json_string(j, "command", "predict");
+    cli_json_size(j, "schema_version", 1);
+    cli_json_string(j, "backprop_version", BP_VERSION);
+    cli_json_string(j, "model", w->model_path);
+    cli_json_record(j, "data");
+    cli_json_string(j, "source", w->data_path);
+    cli_json_end(j);
+    cli_json_string(j, "task", classification ? "classification" : "regression");
+    if (classification) {
+        cli_json_row(j, "labels");
+        for (size_t k = 0; k < bp_model_classes(w->m); k++)
+            cli_json_string(j, NULL, bp_model_class_name(w->m, k));
+        cli_json_end(j);
+    }
+    cli_json_array(j, "predictions");
+}
+
+static void json_prediction(writer *w, const bp_prediction *p)
+{
+    cli_json *j = &w->j;
+    cli_json_record(j, NULL);
+    cli_json_size(j, "row", p->row + 1);
+    cli_json_size(j, "line", p->line);
+    if (bp_model_task(w->m) == BP_TASK_REGRESSION) {
+        cli_json_real(j, "value", p->value);
+        if (p->has_actual) cli_json_real(j, "actual", p->actual_value);
+        else cli_json_null(j, "actual");
+    } else {
+        cli_json_string(j, "label", bp_model_class_name(w->m, p->predicted));
+        if (p->has_actual) cli_json_string(j, "actual", bp_model_class_name(w->m, p->actual));
+        else cli_json_null(j, "actual");
+        if (w->proba) {
+            cli_json_record(j, "proba");
+            for (size_t k = 0; k < bp_model_classes(w->m); k++)
+                cli_json_real(j, bp_model_class_name(w->m, k), p->proba[k]);
+            cli_json_end(j);
+        }
+    }
+    cli_json_end(j);
+}
+
+/* JSON: everything after the predictions. */
+static void json_end(writer *w, const bp_predict_summary *summary)
+{
+    cli_json *j = &w->j;
+    cli_json_end(j);
+    cli_json_size(j, "rows", summary->rows);
+    cli_json_bool(j, "has_target", summary->has_target);
+    cli_json_warnings(j, "warnings", summary);
+    cli_json_end(j);
+    cli_json_finish(j);
+}
+
+/* 0 when out of memory: the run then fails rather than miss a column. */
+static int put_header(writer *w)
+{
+    if (w->json) {
+        json_begin(w);
+        return 1;
+    }
+    if (!w->proba) return 1;
     fputs("label", w->f);
     for (size_t k = 0; k < bp_model_classes(w->m); k++) {
         const char *name = bp_model_class_name(w->m, k);
         size_t size = strlen(name) + 4;
         char *title = malloc(size);
-        if (!title) continue; /* ferror cannot tell: the run fails on its first row */
+        if (!title) return 0;
         snprintf(title, size, "P(%s)", name);
         putc(',', w->f);
         put_field(w->f, title);
         free(title);
     }
     putc('\n', w->f);
+    return 1;
 }
 
 static bp_status put_prediction(void *user, const bp_prediction *p, bp_error *err)
 {
     writer *w = user;
-    if (bp_model_task(w->m) == BP_TASK_REGRESSION) {
+    if (w->json) {
+        json_prediction(w, p);
+    } else if (bp_model_task(w->m) == BP_TASK_REGRESSION) {
         put_number(w->f, p->value);
     } else {
         put_field(w->f, bp_model_class_name(w->m, p->predicted));
@@ -111,7 +188,7 @@ static bp_status put_prediction(void *user, const bp_prediction *p, bp_error *er
             put_number(w->f, p->proba[k]);
         }
     }
-    putc('\n', w->f);
+    if (!w->json) putc('\n', w->f);
     if (!ferror(w->f)) return BP_OK;
     err->status = BP_ERR_IO;
     snprintf(err->message, sizeof err->message, "cannot write %s: %s", w->name, strerror(errno));
@@ -123,9 +200,10 @@ static int predict_into(writer *w, bp_model *m, const char *file, const bp_predi
 {
     bp_error err;
     bp_predict_summary summary;
-    if (w->proba) put_header(w);
+    if (!put_header(w)) return cli_usage_error("out of memory");
     bp_status st = bp_model_predict_file(m, file, o, put_prediction, w, &summary, &err);
     if (st != BP_OK) return cli_fail(&err);
+    if (w->json) json_end(w, &summary);
     cli_warn_predictions(file, &summary);
     return EXIT_OK;
 }
@@ -133,7 +211,19 @@ static int predict_into(writer *w, bp_model *m, const char *file, const bp_predi
 static int predict(const cli_args *args, bp_model *m, const bp_predict_options *o)
 {
     const char *file = args->positional[1], *out = cli_value(args, "output");
-    writer w = {stdout, "standard output", m, cli_value(args, "proba") != NULL};
+    if (out && strcmp(out, "-") == 0) out = NULL; /* -o -: standard output, as without -o */
+    writer w;
+    memset(&w, 0, sizeof w);
+    w.f = stdout;
+    w.name = "standard output";
+    w.m = m;
+    w.proba = cli_value(args, "proba") != NULL;
+    w.model_path = args->positional[0];
+    w.data_path = file;
+    const char *format = cli_value(args, "format");
+    if (format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
+        return cli_usage_error("--format must be csv or json, not '%s'", format);
+    w.json = format && strcmp(format, "json") == 0;
     bp_error err;
     if (w.proba && bp_model_task(m) != BP_TASK_CLASSIFICATION)
         return cli_usage_error("predict: --proba is for classification models");
@@ -157,7 +247,8 @@ static int predict(const cli_args *args, bp_model *m, const bp_predict_options *
 static int run_predict(int argc, char **argv)
 {
     cli_option options[] = {{"output", 1, NULL}, {"proba", 0, NULL},     {"delimiter", 1, NULL},
-                            {"header", 0, NULL}, {"no-header", 0, NULL}, {"help", 0, NULL}};
+                            {"header", 0, NULL}, {"no-header", 0, NULL}, {"help", 0, NULL},
+                            {"format", 1, NULL}};
     cli_args args = {options, sizeof options / sizeof *options, {0}, 0};
     if (!cli_parse(&args, argc, argv, "predict")) return EXIT_USAGE;
     if (cli_value(&args, "help")) {

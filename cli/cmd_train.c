@@ -1,5 +1,6 @@
 /* backprop train: trains on every row of a file and saves the model. */
 #include "cli.h"
+#include "html_report.h"
 
 #include <math.h>
 #include <signal.h>
@@ -37,6 +38,8 @@ static const char train_usage[] =
     "  --task T                 classification or regression (classification)\n"
     "  --quiet                  no progress line\n"
     "  --history FILE.csv       write the loss of every epoch\n"
+    "  --report FILE.html       write a self-contained HTML report: learning curves,\n"
+    "                           confusion matrix, per-class scores, configuration\n"
     "  --test-fraction F        hold out this fraction of the rows, train on the rest,\n"
     "                           and report the model's scores on the held-out rows\n"
     "  --stratify               the held-out rows keep the class proportions\n"
@@ -186,7 +189,107 @@ static void print_summary(const bp_model *m, const char *path)
     printf("Model: %s\n", path);
 }
 
-static int train_and_save(train_config *c, const cli_args *args)
+/* ------------------------------------------------------------- report */
+
+static void describe_train(cli_settings *s, const cli_args *args, const train_config *c)
+{
+    memset(s, 0, sizeof *s);
+    cli_settings_group(s, "Training run");
+    cli_describe_text(s, args, "output", c->output, NULL);
+    if (c->test_fraction > 0) cli_describe_number(s, args, "test-fraction", c->test_fraction);
+    else cli_describe_text(s, args, "test-fraction", NULL, "none: every row trains");
+    cli_describe_flag(s, args, "stratify", c->stratify);
+    cli_describe_text(s, args, "checkpoint", c->model.train.checkpoint, "none");
+    cli_describe_count(s, args, "checkpoint-every", c->model.train.checkpoint_every);
+    cli_describe_text(s, args, "resume", c->model.train.resume, "no");
+    cli_settings_group(s, "Network and training");
+    cli_describe_training(s, args, &c->model.net, &c->model.train, c->model.scale, c->training.seed);
+    cli_settings_group(s, "Reading the data");
+    cli_describe_load(s, args, &c->load);
+}
+
+static void add_train_figures(cli_report *r, const bp_model *m, const bp_evaluation *ev, int held_out)
+{
+    const bp_model_info *info = bp_model_get_info(m);
+    if (ev->task == BP_TASK_CLASSIFICATION) {
+        if (held_out) cli_report_figure_add(r, "Held-out accuracy", "rows left out of training", "%.3f%%",
+                                            ev->metrics.accuracy);
+        cli_report_figure_add(r, "Training accuracy", "the training rows", "%.3f%%", info->train_accuracy);
+        cli_report_figure_add(r, "Macro F1", held_out ? "held-out rows" : "the training rows", "%.3f%%",
+                              100 * ev->metrics.macro_f1);
+    } else {
+        cli_report_figure_add(r, held_out ? "Held-out RMSE" : "Training RMSE", NULL, "%.4g",
+                              ev->regression.rmse);
+        cli_report_figure_add(r, "R\u00b2", held_out ? "held-out rows" : "the training rows", "%.4f",
+                              ev->regression.r2);
+    }
+    cli_report_figure_add(r, "Final loss", "mean per row, last epoch", "%.6g", info->final_loss);
+    cli_report_figure_add(r, "Epochs", info->epochs_run < info->train.epochs ? "stopped early" : NULL, "%zu",
+                          info->epochs_run);
+    cli_report_figure_time(r, NULL);
+}
+
+typedef struct train_run {
+    int argc;
+    char **argv;             /* as given, for the report's command line */
+    cli_report_file report;
+} train_run;
+
+static int write_train_report(train_run *run, const train_config *c, const cli_args *args, bp_model *m,
+                              const bp_dataset *ds, const cli_progress *progress)
+{
+    size_t n = bp_dataset_rows(ds), n_train = c->model.rows ? c->model.n_rows : n;
+    int held_out = c->model.rows != NULL;
+    bp_evaluation ev;
+    bp_error err;
+    bp_status st = held_out ? bp_model_evaluate_rows(m, ds, c->order + n_train, n - n_train, &ev, &err)
+                            : bp_model_evaluate_rows(m, ds, c->model.rows, n_train, &ev, &err);
+    if (st != BP_OK) return cli_fail(&err);
+    size_t *counts = NULL;
+    if (bp_dataset_classes(ds) && !(counts = cli_class_counts(ds))) {
+        bp_evaluation_free(&ev);
+        return cli_out_of_memory();
+    }
+    cli_settings settings;
+    describe_train(&settings, args, c);
+    char network[512], title[160];
+    cli_describe_net(network, sizeof network, bp_model_net(m));
+    if (held_out)
+        snprintf(title, sizeof title,
+                 "The %zu held-out rows (%.3g of the file, %s), which training never saw.", n - n_train,
+                 c->test_fraction, c->stratify ? "stratified" : "random");
+    else
+        snprintf(title, sizeof title, "The %zu training rows (hold some out with --test-fraction F to score "
+                 "rows the model has not seen).", n_train);
+    cli_report r;
+    memset(&r, 0, sizeof r);
+    r.command = "train";
+    r.argc = run->argc;
+    r.argv = run->argv;
+    r.ds = ds;
+    r.class_counts = counts;
+    r.settings = &settings;
+    r.progress = progress;
+    r.runs = 1;
+    r.loss = c->model.train.loss;
+    r.network = network;
+    add_train_figures(&r, m, &ev, held_out);
+    if (ev.task == BP_TASK_CLASSIFICATION) {
+        r.metrics = &ev.metrics;
+        r.metrics_title = title;
+    } else {
+        r.regression = &ev.regression;
+        r.scored_title = title;
+    }
+    int ok = cli_report_commit(&run->report, &r);
+    bp_evaluation_free(&ev);
+    free(counts);
+    return ok ? EXIT_OK : EXIT_USAGE;
+}
+
+/* -------------------------------------------------------------- train */
+
+static int train_and_save(train_config *c, const cli_args *args, train_run *run)
 {
     bp_error err;
     bp_rng rng;
@@ -199,7 +302,9 @@ static int train_and_save(train_config *c, const cli_args *args)
     }
     cli_progress progress;
     int quiet = cli_value(args, "quiet") != NULL;
-    if (!cli_progress_start(&progress, &c->model.train, quiet, 1, cli_value(args, "history"))) {
+    if (!cli_progress_start(&progress, &c->model.train, quiet, 1, cli_value(args, "history")) ||
+        (run->report.atomic && !cli_progress_keep(&progress))) {
+        cli_progress_end(&progress, 0);
         bp_dataset_free(ds);
         return EXIT_USAGE;
     }
@@ -214,6 +319,7 @@ static int train_and_save(train_config *c, const cli_args *args)
     /* An interrupted run never touches the model file. */
     if (st == BP_ERR_INTERRUPTED) {
         fprintf(stderr, "backprop: %s\n", err.message);
+        cli_progress_free(&progress);
         bp_dataset_free(ds);
         return interrupted_status();
     }
@@ -223,19 +329,23 @@ static int train_and_save(train_config *c, const cli_args *args)
         print_summary(m, c->output);
         print_run_line(m, &progress, seconds_now() - start, quiet);
         if (status == EXIT_OK) status = report_held_out(c, m, ds);
+        if (status == EXIT_OK && run->report.atomic)
+            status = write_train_report(run, c, args, m, ds, &progress);
     }
+    cli_progress_free(&progress);
     bp_dataset_free(ds);
     bp_model_free(m);
     return status;
 }
 
-static int run_train(int argc, char **argv)
+static int run_train(int argc, char **argv, char **given)
 {
     cli_option options[CLI_TRAINING_OPTIONS + CLI_LOAD_OPTIONS + 10] = {
         {"output", 1, NULL},        {"help", 0, NULL},        {"quiet", 0, NULL},
         {"history", 1, NULL},       {"test-fraction", 1, NULL}, {"stratify", 0, NULL},
-        {"checkpoint", 1, NULL},    {"checkpoint-every", 1, NULL}, {"resume", 1, NULL}};
-    size_t n_options = cli_add_load_options(options, 9);
+        {"checkpoint", 1, NULL},    {"checkpoint-every", 1, NULL}, {"resume", 1, NULL},
+        {"report", 1, NULL}};
+    size_t n_options = cli_add_load_options(options, 10);
     n_options = cli_add_training_options(options, n_options);
     cli_args args = {options, n_options, {0}, 0};
     if (!cli_parse(&args, argc, argv, "train")) return EXIT_USAGE;
@@ -250,10 +360,20 @@ static int run_train(int argc, char **argv)
     }
     if (!cli_value(&args, "output"))
         return cli_usage_error("train: -o MODEL is required (where to save the model)");
+    if (strcmp(cli_value(&args, "output"), "-") == 0)
+        return cli_usage_error("train: -o needs a file name: a model is not written to standard output");
+    const char *report = cli_value(&args, "report");
+    if (report && strcmp(report, "-") == 0)
+        return cli_usage_error("train: --report needs a file name, not standard output");
     train_config c;
     memset(&c, 0, sizeof c);
     c.stratify = cli_value(&args, "stratify") != NULL;
-    int status = read_train_options(&args, &c) ? train_and_save(&c, &args) : EXIT_USAGE;
+    if (!read_train_options(&args, &c)) return EXIT_USAGE;
+    train_run run = {argc, given, {NULL, NULL, NULL}};
+    /* Opened first: a report that cannot be written fails before training. */
+    if (report && !cli_report_open(&run.report, report)) return EXIT_USAGE;
+    int status = train_and_save(&c, &args, &run);
+    cli_report_discard(&run.report);
     free(c.order);
     return status;
 }
@@ -262,7 +382,7 @@ int cmd_train(int argc, char **argv)
 {
     char **args = cli_long_output(argc, argv);
     if (!args) return cli_usage_error("out of memory");
-    int status = run_train(argc, args);
+    int status = run_train(argc, args, argv);
     free(args);
     return status;
 }

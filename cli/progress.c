@@ -33,6 +33,44 @@ static void write_history(cli_progress *p, const bp_epoch_report *r)
             r->val_loss, r->val_accuracy, r->learning_rate, r->seconds);
 }
 
+/* Halves the kept epochs: those on the doubled stride stay, and every
+ * run's first and last. */
+static void thin_epochs(cli_progress *p)
+{
+    size_t stride = p->epoch_stride * 2, kept = 0;
+    for (size_t i = 0; i < p->n_epochs; i++) {
+        cli_epoch e = p->epochs[i];
+        int first = i == 0 || p->epochs[i - 1].run != e.run;
+        int last = i + 1 == p->n_epochs || p->epochs[i + 1].run != e.run;
+        int on_stride = e.report.epoch % stride == 0;
+        if (!on_stride && !first && !last) continue;
+        e.provisional = !on_stride && !first;
+        p->epochs[kept++] = e;
+    }
+    p->n_epochs = kept;
+    p->epoch_stride = stride;
+}
+
+/* Keeps an epoch report; the latest of a run is kept provisionally, so
+ * that each run's last epoch is always there. */
+static void keep_epoch(cli_progress *p, const bp_epoch_report *r)
+{
+    if (!p->epochs) return;
+    cli_epoch *prev = p->n_epochs ? &p->epochs[p->n_epochs - 1] : NULL;
+    cli_epoch e = {p->run, *r, NAN, 0};
+    int first = !prev || prev->run != p->run;
+    e.run_best_val_loss = first ? r->val_loss : prev->run_best_val_loss;
+    if (!isnan(r->val_loss) && !(r->val_loss >= e.run_best_val_loss)) e.run_best_val_loss = r->val_loss;
+    e.provisional = !first && r->epoch % p->epoch_stride != 0;
+    if (prev && !first && prev->provisional) {
+        *prev = e;
+        return;
+    }
+    if (p->n_epochs == CLI_KEPT_EPOCHS) thin_epochs(p);
+    /* Thousands of runs of an epoch or two cannot be thinned: keep the first. */
+    if (p->n_epochs < CLI_KEPT_EPOCHS) p->epochs[p->n_epochs++] = e;
+}
+
 static int on_epoch(void *user, const bp_epoch_report *r)
 {
     cli_progress *p = user;
@@ -43,6 +81,7 @@ static int on_epoch(void *user, const bp_epoch_report *r)
         p->best_val_loss = r->val_loss;
         p->best_val_accuracy = r->val_accuracy;
     }
+    keep_epoch(p, r);
     write_history(p, r);
     if (p->live && (r->seconds - p->last_draw >= REDRAW_SECONDS || r->epoch + 1 == r->epochs ||
                     r->epoch < p->last.epoch)) {
@@ -101,4 +140,20 @@ int cli_progress_end(cli_progress *p, int ok)
     p->history = NULL;
     p->history_tmp = NULL;
     return status;
+}
+
+int cli_progress_keep(cli_progress *p)
+{
+    p->epochs = malloc(CLI_KEPT_EPOCHS * sizeof *p->epochs);
+    if (!p->epochs) return cli_usage_error("out of memory"), 0;
+    p->n_epochs = 0;
+    p->epoch_stride = 1;
+    return 1;
+}
+
+void cli_progress_free(cli_progress *p)
+{
+    free(p->epochs);
+    p->epochs = NULL;
+    p->n_epochs = 0;
 }

@@ -37,6 +37,7 @@ _backprop_values()
     --activation) echo "sigmoid tanh relu leaky linear" ;;
     --output-activation) echo "sigmoid softmax linear" ;;
     --loss) echo "sse xent mse" ;;
+    --format) echo "text json csv" ;;
     --init) echo "uniform xavier he" ;;
     --optimizer) echo "sgd momentum nesterov adam" ;;
     --schedule) echo "constant step invtime" ;;
