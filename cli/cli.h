@@ -75,6 +75,7 @@ typedef struct cli_progress {
     int live, shown, seen_epoch;
     size_t run, runs;          /* which training run (fold) of how many */
     double last_draw;
+    bp_train_options *train;   /* whose on_epoch this hooks */
     bp_epoch_report last;
     double best_val_loss, best_val_accuracy; /* at the best validation loss; NaN without */
     FILE *history;

@@ -116,8 +116,13 @@ int cli_progress_start(cli_progress *p, bp_train_options *train, int quiet, size
         p->history_path = history_path;
         fputs("run,epoch,loss,val_loss,val_accuracy,learning_rate,seconds\n", p->history);
     }
-    train->on_epoch = on_epoch;
-    train->user = p;
+    /* Only hook in when something listens: without a hook, cross-validation
+     * may train its folds side by side. */
+    p->train = train;
+    if (p->live || p->history) {
+        train->on_epoch = on_epoch;
+        train->user = p;
+    }
     return 1;
 }
 
@@ -148,6 +153,8 @@ int cli_progress_keep(cli_progress *p)
     if (!p->epochs) return cli_usage_error("out of memory"), 0;
     p->n_epochs = 0;
     p->epoch_stride = 1;
+    p->train->on_epoch = on_epoch;
+    p->train->user = p;
     return 1;
 }
 
