@@ -160,8 +160,8 @@ const bp_real *bp_net_deltas(const bp_net *net, size_t layer)
  * Eight neurons are summed side by side: each keeps exactly its own order of
  * operations (so the result is the tutorial's to the bit), while the eight
  * independent chains keep the processor busy instead of waiting on one. */
-static void weighted_sums(const bp_real *W, const bp_real *b, const bp_real *in, size_t n_in,
-                          bp_real *out, size_t n_out)
+static void weighted_sums(const bp_real *restrict W, const bp_real *restrict b,
+                          const bp_real *restrict in, size_t n_in, bp_real *restrict out, size_t n_out)
 {
     enum { BLOCK = 8 };
     size_t j = 0;
@@ -233,19 +233,26 @@ void bp_net_backward(bp_net *net, const bp_real *expected, bp_loss loss)
     for (size_t l = last; l-- > 0;) hidden_deltas(net, l);
 }
 
+/* One layer's step. The weights, deltas and inputs never overlap (restrict
+ * lets the compiler keep them in registers and vectorise the rows); each
+ * weight still gets exactly w -= (lr * delta) * input. */
+static void update_layer(bp_real *restrict W, bp_real *restrict b, const bp_real *restrict delta,
+                         const bp_real *restrict in, size_t n_in, size_t n_out, bp_real lr)
+{
+    for (size_t j = 0; j < n_out; j++) {
+        const bp_real step = lr * delta[j];
+        bp_real *restrict w = W + j * n_in;
+        for (size_t i = 0; i < n_in; i++) w[i] -= step * in[i];
+        b[j] -= step;
+    }
+}
+
 void bp_net_update(bp_net *net, const bp_real *inputs, bp_real learning_rate)
 {
     const bp_real *in = inputs;
     for (size_t l = 0; l < net->n_layers; l++) {
-        size_t n_in = net->width[l], n_out = net->width[l + 1];
-        bp_real *W = bp_net_weights(net, l), *b = bp_net_bias(net, l);
-        const bp_real *delta = net->delta + net->unit_offset[l];
-        for (size_t j = 0; j < n_out; j++) {
-            bp_real step = learning_rate * delta[j];
-            bp_real *w = W + j * n_in;
-            for (size_t i = 0; i < n_in; i++) w[i] -= step * in[i];
-            b[j] -= step;
-        }
+        update_layer(bp_net_weights(net, l), bp_net_bias(net, l), net->delta + net->unit_offset[l], in,
+                     net->width[l], net->width[l + 1], learning_rate);
         in = bp_net_outputs(net, l);
     }
 }
