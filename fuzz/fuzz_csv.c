@@ -31,7 +31,9 @@ static void check_number(const char *text, size_t len)
     if (!bp_csv_parse_number(text, len, &value)) return;
     char *end;
     double expected = strtod(text, &end);
-    if (!isfinite(value) || end != text + len || memcmp(&value, &expected, sizeof value) != 0)
+    /* The same bits, not just equal values: -0.0 must stay -0.0. */
+    if (!isfinite(value) || end != text + len ||
+        memcmp(&value, &expected, sizeof value) != 0) // NOLINT(bugprone-suspicious-memory-comparison,cert-exp42-c,cert-flp37-c)
         abort();
 }
 

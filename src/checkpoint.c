@@ -172,7 +172,7 @@ static bp_status read_progress(reader *r, bp_train_state *s, bp_error *err)
 
 static bp_status read_rng(reader *r, bp_rng *rng, bp_error *err)
 {
-    size_t index;
+    size_t index = 0;
     bp_status st = expect_word(r, "rng", err);
     if (st == BP_OK) st = read_size(r, &index, err);
     if (st == BP_OK && index > 624) return bad(r, err, "random state index out of range");
