@@ -12,7 +12,7 @@
 # `make REAL=float`. PyTorch (python3-torch) and FANN (libfann-dev) are
 # installed with apt-get when missing, or skipped with a message.
 #
-# Environment: RUNS=N (samples per peer, default 3), QUICK=1 (2 epochs and
+# Environment: RUNS=N (samples per peer, default 5), QUICK=1 (2 epochs and
 # fewer peers), PYTHON (default /usr/bin/python3), CC, FLOAT_BUILD,
 # FANN_OPTIONS (default "--hidden-act SIGMOID --output-act SIGMOID --lr 0.7").
 #
@@ -28,7 +28,7 @@ mkdir -p "$OUT"
 . bench/lib.sh
 
 DATA=../shared/data/mnist-10k.csv
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 EPOCHS=10
 TORCH_DTYPES="float32 float64"
 if [ "$QUICK" = 1 ]; then
