@@ -12,16 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char *copy_text(const char *s, size_t len)
-{
-    char *copy = malloc(len + 1);
-    if (copy) {
-        memcpy(copy, s, len);
-        copy[len] = '\0';
-    }
-    return copy;
-}
-
 struct bp_atomic_file {
     FILE *stream;
     char *path;  /* the destination */
@@ -65,7 +55,7 @@ bp_status bp_atomic_open(bp_atomic_file **out, const char *path, FILE **stream, 
         return bp_error_set(err, BP_ERR_IO, "cannot write %s: not a regular file", path);
     bp_atomic_file *f = calloc(1, sizeof *f);
     size_t len = strlen(path);
-    if (!f || !(f->path = copy_text(path, len)) || !(f->temp = malloc(len + 48))) {
+    if (!f || !(f->path = bp_copy_text(path, len)) || !(f->temp = malloc(len + 48))) {
         if (f) free(f->path);
         free(f);
         return bp_error_nomem(err, "output file");
@@ -95,7 +85,7 @@ bp_status bp_atomic_open(bp_atomic_file **out, const char *path, FILE **stream, 
 static void sync_directory(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    char *dir = slash ? copy_text(path, slash == path ? 1 : (size_t)(slash - path)) : copy_text(".", 1);
+    char *dir = slash ? bp_copy_text(path, slash == path ? 1 : (size_t)(slash - path)) : bp_copy_text(".", 1);
     if (!dir) return;
     int fd = open(dir, O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {

@@ -3,6 +3,7 @@
 #include "dataset.h"
 
 #include "error.h"
+#include "loss.h"
 #include "net.h"
 #include "threads.h"
 #include "train.h"
@@ -89,16 +90,6 @@ static bp_status scale_targets(const cv_run *run, fold_job *job, bp_error *err)
     return st;
 }
 
-/* Probabilities from the output layer: softmax already sums to 1; other
- * outputs are normalised by their sum. */
-static void store_proba(const bp_real *out, size_t n, bp_real *proba)
-{
-    bp_real sum = 0;
-    for (size_t j = 0; j < n; j++) sum += out[j] > 0 ? out[j] : 0;
-    for (size_t j = 0; j < n; j++)
-        proba[j] = sum > 0 ? (out[j] > 0 ? out[j] : 0) / sum : (bp_real)1 / (bp_real)n;
-}
-
 static void score_classification(const cv_run *run, fold_job *job, size_t f)
 {
     const bp_dataset *ds = run->ds;
@@ -109,7 +100,7 @@ static void score_classification(const cv_run *run, fold_job *job, size_t f)
         const bp_real *out = bp_net_forward(job->net, job->scaled + row * ds->n_features);
         uint32_t p = (uint32_t)bp_argmax(out, run->n_outputs);
         res->predicted[row] = p;
-        store_proba(out, run->n_outputs, res->proba + row * run->n_outputs);
+        bp_output_proba(out, run->n_outputs, res->proba + row * run->n_outputs);
         correct += p == ds->label[row];
     }
     res->scores[f] = (double)correct / (double)(end - begin) * 100.0;

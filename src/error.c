@@ -2,6 +2,8 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 const char *bp_status_name(bp_status status)
 {
@@ -39,4 +41,14 @@ int bp_mul_size(size_t a, size_t b, size_t *out)
     if (a != 0 && b > (size_t)-1 / a) return 0;
     *out = a * b;
     return 1;
+}
+
+char *bp_copy_text(const char *s, size_t len)
+{
+    char *copy = malloc(len + 1);
+    if (copy) {
+        memcpy(copy, s, len);
+        copy[len] = '\0';
+    }
+    return copy;
 }

@@ -18,6 +18,9 @@ bp_status bp_error_set(bp_error *err, bp_status status, const char *fmt, ...)
 /* The common allocation failure: "out of memory (WHAT)". */
 bp_status bp_error_nomem(bp_error *err, const char *what);
 
+/* A NUL-terminated copy of len bytes of s; NULL when out of memory. */
+char *bp_copy_text(const char *s, size_t len);
+
 /* a * b into *out; 0 on overflow. */
 int bp_mul_size(size_t a, size_t b, size_t *out);
 

@@ -90,3 +90,11 @@ bp_status bp_loss_parse(const char *name, bp_loss *out, bp_error *err)
     if (st == BP_OK) *out = (bp_loss)i;
     return st;
 }
+
+void bp_output_proba(const bp_real *out, size_t n, bp_real *proba)
+{
+    bp_real sum = 0;
+    for (size_t j = 0; j < n; j++) sum += out[j] > 0 ? out[j] : 0;
+    for (size_t j = 0; j < n; j++)
+        proba[j] = sum > 0 ? (out[j] > 0 ? out[j] : 0) / sum : (bp_real)1 / (bp_real)n;
+}

@@ -20,4 +20,9 @@ void bp_loss_output_delta(bp_loss loss, bp_activation out_act, const bp_real *ou
 bp_status bp_loss_check_pairing(bp_loss loss, bp_activation out_act, size_t n_outputs,
                                 bp_error *err);
 
+/* Class probabilities from the output layer: the outputs clamped at 0 and
+ * normalised to sum 1 (softmax outputs already do); uniform when every
+ * output is 0. Used by cross-validation and prediction alike. */
+void bp_output_proba(const bp_real *out, size_t n, bp_real *proba);
+
 #endif

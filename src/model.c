@@ -50,16 +50,6 @@ static size_t n_outputs_of(const bp_dataset *schema)
     return schema->task == BP_TASK_REGRESSION ? 1 : schema->n_classes;
 }
 
-static char *copy_text(const char *s, size_t len)
-{
-    char *copy = malloc(len + 1);
-    if (copy) {
-        memcpy(copy, s, len);
-        copy[len] = '\0';
-    }
-    return copy;
-}
-
 /* ============================================================ schema */
 
 /* An empty schema of n columns (kinds and names to be set). */
@@ -70,7 +60,7 @@ static bp_status schema_new(bp_dataset **out, const char *source, bp_task task, 
     if (!ds) return bp_error_nomem(err, "model schema");
     bp_strmap_init(&ds->labels);
     ds->task = task;
-    ds->source = copy_text(source, strlen(source));
+    ds->source = bp_copy_text(source, strlen(source));
     ds->columns = calloc(n_columns ? n_columns : 1, sizeof *ds->columns);
     if (!ds->source || !ds->columns) {
         bp_dataset_free(ds);
@@ -115,7 +105,7 @@ static bp_status schema_finish(bp_dataset *ds, bp_error *err)
 static bp_status copy_column(bp_column *to, const bp_column *from, bp_error *err)
 {
     to->kind = from->kind;
-    if (from->name && !(to->name = copy_text(from->name, strlen(from->name))))
+    if (from->name && !(to->name = bp_copy_text(from->name, strlen(from->name))))
         return bp_error_nomem(err, "column names");
     if (from->kind != BP_COL_CATEGORICAL) return BP_OK;
     for (size_t i = 0; i < from->categories.count; i++) {
@@ -1110,7 +1100,7 @@ static bp_status read_column_name(reader *R, loading *L, bp_column *col, size_t 
         return fail(R, "column %zu %s a name but column 1 %s", c + 1, name ? "has" : "lacks",
                     L->named ? "has one" : "does not");
     if (!name) return BP_OK;
-    if (bp_strmap_intern(&L->names, name, len, &index) != 0 || !(col->name = copy_text(name, len)))
+    if (bp_strmap_intern(&L->names, name, len, &index) != 0 || !(col->name = bp_copy_text(name, len)))
         return bp_error_nomem(R->err, "column names");
     if (index != c) return fail(R, "duplicate column name '%.40s'", name);
     return BP_OK;

@@ -6,6 +6,7 @@
 #include "csv.h"
 #include "dataset.h"
 #include "error.h"
+#include "loss.h"
 #include "net.h"
 
 #include <math.h>
@@ -19,17 +20,6 @@ void bp_predict_defaults(bp_predict_options *o)
     o->header = -1;
 }
 
-/* Probabilities as cross-validation reports them: the outputs, clamped at
- * 0, normalised to sum 1 (softmax outputs already do); uniform when every
- * output is 0. */
-static void output_proba(const bp_real *out, size_t n, bp_real *proba)
-{
-    bp_real sum = 0;
-    for (size_t j = 0; j < n; j++) sum += out[j] > 0 ? out[j] : 0;
-    for (size_t j = 0; j < n; j++)
-        proba[j] = sum > 0 ? (out[j] > 0 ? out[j] : 0) / sum : (bp_real)1 / (bp_real)n;
-}
-
 /* Scales the encoded row in m->row and runs the network on it. */
 static void predict_encoded(bp_model *m, bp_prediction *p)
 {
@@ -40,7 +30,7 @@ static void predict_encoded(bp_model *m, bp_prediction *p)
         return;
     }
     p->predicted = bp_argmax(out, m->schema->n_classes);
-    output_proba(out, m->schema->n_classes, m->proba);
+    bp_output_proba(out, m->schema->n_classes, m->proba);
     p->proba = m->proba;
 }
 
