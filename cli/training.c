@@ -167,7 +167,7 @@ const char cli_training_help[] =
     "  --validation F           hold out this fraction of the training rows and stop\n"
     "                           early when their loss stops improving (0: off)\n"
     "  --patience N             epochs without improvement before stopping (10)\n"
-    "  --threads N              worker threads for batches; 0 = all cores (0)\n"
+    "  --threads N              threads for batches and folds; 0 = all cores (0)\n"
     "  --scale S                minmax (the tutorial's), standard, none\n"
     "  --seed S                 random seed, any non-negative integer (1)\n";
 

@@ -5,12 +5,6 @@
 
 #include <string.h>
 
-static bp_real sigmoid(bp_real a)
-{
-    /* exp(-a) overflows to inf for a << 0, giving exactly 0: no NaN. */
-    return (bp_real)1.0 / ((bp_real)1.0 + BP_EXP(-a));
-}
-
 static void softmax(bp_real *v, size_t n)
 {
     if (n == 0) return;
@@ -29,16 +23,16 @@ void bp_activate(bp_activation act, bp_real *v, size_t n)
 {
     switch (act) {
     case BP_ACT_SIGMOID:
-        for (size_t i = 0; i < n; i++) v[i] = sigmoid(v[i]);
+        for (size_t i = 0; i < n; i++) v[i] = bp_sigmoid(v[i]);
         break;
     case BP_ACT_TANH:
         for (size_t i = 0; i < n; i++) v[i] = BP_TANH(v[i]);
         break;
     case BP_ACT_RELU:
-        for (size_t i = 0; i < n; i++) v[i] = v[i] > 0 ? v[i] : 0;
+        for (size_t i = 0; i < n; i++) v[i] = bp_activation_value(BP_ACT_RELU, v[i]);
         break;
     case BP_ACT_LEAKY:
-        for (size_t i = 0; i < n; i++) v[i] = v[i] > 0 ? v[i] : BP_LEAKY_SLOPE * v[i];
+        for (size_t i = 0; i < n; i++) v[i] = bp_activation_value(BP_ACT_LEAKY, v[i]);
         break;
     case BP_ACT_LINEAR:
         break;

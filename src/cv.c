@@ -3,6 +3,7 @@
 #include "dataset.h"
 
 #include "error.h"
+#include "lockstep.h"
 #include "loss.h"
 #include "net.h"
 #include "threads.h"
@@ -63,6 +64,7 @@ typedef struct cv_run {
     size_t *order, *fold_start;
     fold_job *jobs;
     size_t n_jobs;         /* 1 (serial) or one per fold (parallel) */
+    size_t n_groups;       /* lockstep: folds trained side by side, in this many groups */
     bp_cv_result *res;
 } cv_run;
 
@@ -164,6 +166,60 @@ static void parallel_fold_task(void *ctx, size_t f)
     if (job->status == BP_OK) job->status = train_and_score(run, job, f, &job->rng, &job->err);
 }
 
+/* First fold of lockstep group g: the folds are dealt out in contiguous,
+ * evenly sized groups. */
+static size_t group_start(const cv_run *run, size_t g)
+{
+    return g * run->o->folds / run->n_groups;
+}
+
+/* Trains one group's folds side by side, then scores them. A fold whose
+ * training diverged is trained again on its own, from the same weights,
+ * which reports where it diverged exactly as a serial run does. */
+static void lockstep_group_task(void *ctx, size_t g)
+{
+    cv_run *run = ctx;
+    bp_net *nets[BP_LOCKSTEP_LANES];
+    bp_samples samples[BP_LOCKSTEP_LANES];
+    size_t folds[BP_LOCKSTEP_LANES], n = 0;
+    const bp_dataset *ds = run->ds;
+    for (size_t f = group_start(run, g); f < group_start(run, g + 1); f++) {
+        fold_job *job = &run->jobs[f];
+        if (job->status != BP_OK) continue;
+        bp_samples s = {job->scaled, ds->n_features, ds->label, job->scaled_y, run->n_outputs,
+                        job->train_rows, job->n_train};
+        nets[n] = job->net;
+        samples[n] = s;
+        folds[n++] = f;
+    }
+    if (n == 0) return;
+    unsigned char trained[BP_LOCKSTEP_LANES] = {0};
+    bp_error err = {0};
+    bp_status st = bp_train_lockstep(nets, samples, n, &run->o->train, trained, &err);
+    for (size_t k = 0; k < n; k++) {
+        fold_job *job = &run->jobs[folds[k]];
+        if (st != BP_OK) {
+            job->status = st;
+            job->err = err;
+        } else if (trained[k] && ds->y) {
+            score_regression(run, job, folds[k]);
+        } else if (trained[k]) {
+            score_classification(run, job, folds[k]);
+        } else {
+            job->status = train_and_score(run, job, folds[k], &job->rng, &job->err);
+        }
+    }
+}
+
+/* Lockstep groups: at least one per thread (while there are folds to
+ * share), and none wider than the lanes. */
+static size_t lockstep_groups(size_t folds, size_t threads)
+{
+    size_t groups = (folds + BP_LOCKSTEP_LANES - 1) / BP_LOCKSTEP_LANES;
+    size_t spread = threads < folds ? threads : folds;
+    return spread > groups ? spread : groups;
+}
+
 static bp_status run_parallel(cv_run *run, bp_rng *rng, bp_error *err)
 {
     for (size_t f = 0; f < run->o->folds; f++) {
@@ -175,7 +231,12 @@ static bp_status run_parallel(cv_run *run, bp_rng *rng, bp_error *err)
     bp_pool *pool;
     bp_status st = bp_pool_create(&pool, run->o->train.threads, err);
     if (st != BP_OK) return st;
-    bp_pool_run(pool, parallel_fold_task, run, run->o->folds);
+    if (bp_lockstep_applies(&run->o->train)) {
+        run->n_groups = lockstep_groups(run->o->folds, bp_pool_size(pool));
+        bp_pool_run(pool, lockstep_group_task, run, run->n_groups);
+    } else {
+        bp_pool_run(pool, parallel_fold_task, run, run->o->folds);
+    }
     bp_pool_free(pool);
     for (size_t f = 0; f < run->o->folds; f++)
         if (run->jobs[f].status != BP_OK) {
@@ -212,12 +273,14 @@ static bp_status check_cv(const bp_dataset *ds, const bp_cv_options *o, bp_error
 }
 
 /* Folds train side by side only where that cannot change a single bit:
- * online training that draws no random numbers (the tutorial's), on more
- * than one thread, with buffers of modest size. */
+ * online training that draws no random numbers (the tutorial's), either
+ * in lockstep (plain SGD) or on more than one thread, with buffers of
+ * modest size. */
 static int folds_in_parallel(const bp_dataset *ds, const bp_cv_options *o)
 {
     const bp_train_options *t = &o->train;
-    if (t->batch_size != 1 || t->shuffle || t->validation > 0 || t->threads == 1) return 0;
+    if (t->batch_size != 1 || t->shuffle || t->validation > 0) return 0;
+    if (t->threads == 1 && !bp_lockstep_applies(t)) return 0;
     if (o->train.on_epoch) return 0; /* progress is reported fold after fold */
     size_t cells;
     return bp_mul_size(ds->n_rows, ds->n_features + 2, &cells) &&
@@ -302,7 +365,7 @@ bp_status bp_cross_validate(const bp_dataset *ds, const bp_cv_options *o, bp_rng
                               &o->train, err);
     if (st != BP_OK) return st;
     int parallel = folds_in_parallel(ds, o);
-    cv_run run = {ds, o, ds->y ? 1 : ds->n_classes, NULL, NULL, NULL, 0, res};
+    cv_run run = {ds, o, ds->y ? 1 : ds->n_classes, NULL, NULL, NULL, 0, 0, res};
     st = allocate_run(&run, res, parallel, err);
     if (st == BP_OK) st = split(&run, rng, err);
     if (st == BP_OK && o->scale_whole_file) st = scale_features(&run, &run.jobs[0], NULL, ds->n_rows, err);

@@ -496,11 +496,18 @@ bp_status bp_check_spec_memory(const bp_net_spec *spec, size_t n_inputs, size_t 
     return bp_check_train_memory(spec->n_hidden + 1, widths, n_rows, o, err);
 }
 
-bp_status bp_train(bp_net *net, const bp_samples *samples, const bp_train_options *opts,
-                   bp_rng *rng, bp_error *err)
+bp_status bp_train_check(const bp_net *net, const bp_samples *samples, const bp_train_options *opts,
+                         bp_error *err)
 {
     bp_status st = check_options(net, samples, opts, err);
     if (st == BP_OK) st = bp_check_train_memory(net->n_layers, net->width, samples->n_rows, opts, err);
+    return st;
+}
+
+bp_status bp_train(bp_net *net, const bp_samples *samples, const bp_train_options *opts,
+                   bp_rng *rng, bp_error *err)
+{
+    bp_status st = bp_train_check(net, samples, opts, err);
     if (st != BP_OK) return st;
     trainer t;
     st = trainer_init(&t, net, samples, opts, rng, err);

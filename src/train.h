@@ -4,6 +4,9 @@
 
 #include "backprop.h"
 
+/* The checks bp_train makes before it starts: options, shapes, memory. */
+bp_status bp_train_check(const bp_net *net, const bp_samples *samples, const bp_train_options *opts,
+                         bp_error *err);
 /* BP_ERR_NOMEM, with the estimate, when bp_train_memory() of this shape is
  * over opts->max_memory (a limit of 0 allows anything). */
 bp_status bp_check_train_memory(size_t n_layers, const size_t *widths, size_t n_rows,

@@ -1,0 +1,35 @@
+/* Several networks of one shape trained side by side (internal): the folds
+ * of a cross-validation, trained online the tutorial's way.
+ *
+ * Every network ("lane") keeps exactly the arithmetic of the one-row path
+ * (net.c, train.c): the same operations in the same order, on its own
+ * weights and its own rows, so each ends bit for bit where bp_train would
+ * have left it. Only the memory layout differs: value v of lane m lives at
+ * v * BP_LOCKSTEP_LANES + m, so one vector instruction takes the same step
+ * in every lane, and the lanes' chains of dependent additions overlap
+ * instead of waiting on each other. */
+#ifndef BP_LOCKSTEP_H
+#define BP_LOCKSTEP_H
+
+#include "backprop.h"
+
+/* Most networks trained together. */
+#define BP_LOCKSTEP_LANES 4
+
+/* Whether training with these options can run in lockstep: online plain
+ * SGD without L2 that draws no random numbers, reports no epochs and keeps
+ * no checkpoints (nothing looks at one network between two rows). */
+int bp_lockstep_applies(const bp_train_options *opts);
+
+/* Trains nets[0..n) (1 <= n <= BP_LOCKSTEP_LANES, all of one shape), net m
+ * on samples[m], as bp_train(nets[m], &samples[m], opts, ...) would.
+ * trained[m] is set to 1 for each network that finished (its parameters
+ * are then the trained ones), and to 0 for one whose loss or weights
+ * stopped being finite: that network is left as it was given, and bp_train
+ * from it reports the divergence with its epoch and batch. Errors (bad
+ * options, memory, an interruption through opts->stop) leave every
+ * network unchanged. */
+bp_status bp_train_lockstep(bp_net *const *nets, const bp_samples *samples, size_t n,
+                            const bp_train_options *opts, unsigned char *trained, bp_error *err);
+
+#endif
