@@ -9,6 +9,7 @@
 #include "net.h"
 #include "optim.h"
 #include "real.h"
+#include "sysexp.h"
 #include "train.h"
 
 #include <math.h>
@@ -38,6 +39,7 @@ typedef struct lanes {
     lane_v *x, *target;      /* this row's inputs and targets (n_inputs, n_outputs) */
     lane_v *next_x, *next_target; /* the next row's, loaded while this one trains */
     bp_real *one, *one_t;    /* one lane's outputs and targets, for the shared loss code */
+    bp_real (*exp)(bp_real); /* exp(), or the same values faster (sysexp.h) */
     size_t rows[LANES];      /* rows per epoch; 0 once a lane has diverged */
     lane_sum_v sum;          /* this epoch's loss, per lane */
 } lanes;
@@ -73,6 +75,11 @@ static bp_status lanes_init(lanes *ls, bp_net *const *nets, size_t n, bp_error *
     const bp_net *net = nets[0];
     ls->shape = net;
     ls->n = n;
+#ifdef BP_REAL_FLOAT
+    ls->exp = expf;
+#else
+    ls->exp = bp_system_exp();
+#endif
     ls->params = lane_alloc(net->n_params);
     ls->out = lane_alloc(net->n_units);
     ls->delta = lane_alloc(net->n_units);
@@ -168,7 +175,7 @@ INLINE void lane_activate(lanes *ls, bp_activation act, lane_v *v, size_t n)
          * stalls the processor; a pass in between hides that. */
         const lane_v one = (lane_v){0} + 1;
         for (size_t j = 0; j < n; j++)
-            for (size_t m = 0; m < ls->n; m++) v[j][m] = BP_EXP(-v[j][m]);
+            for (size_t m = 0; m < ls->n; m++) v[j][m] = ls->exp(-v[j][m]);
         for (size_t j = 0; j < n; j++) v[j] = one / (one + v[j]);
         return;
     }
