@@ -41,6 +41,45 @@ void bp_optim_free(bp_optim *opt)
     opt->velocity = opt->second = NULL;
 }
 
+/* Plain SGD and momentum without L2, the common case, a vector at a time
+ * (a GCC and clang vector type: SSE2 at least, on any x86-64). Each element
+ * gets exactly the arithmetic of the scalar loops below. */
+enum { VEC = 8 };
+typedef bp_real vec __attribute__((vector_size(VEC * sizeof(bp_real))));
+
+static void sgd_step(bp_real *restrict params, const bp_real *restrict grad, size_t n, bp_real rate)
+{
+    size_t i = 0;
+    for (; i + VEC <= n; i += VEC) {
+        vec p, g;
+        memcpy(&p, params + i, sizeof p);
+        memcpy(&g, grad + i, sizeof g);
+        p -= rate * g;
+        memcpy(params + i, &p, sizeof p);
+    }
+    for (; i < n; i++) params[i] -= rate * grad[i];
+}
+
+static void momentum_step(bp_real *restrict params, bp_real *restrict velocity,
+                          const bp_real *restrict grad, size_t n, bp_real rate, bp_real mu)
+{
+    size_t i = 0;
+    for (; i + VEC <= n; i += VEC) {
+        vec p, v, g;
+        memcpy(&p, params + i, sizeof p);
+        memcpy(&v, velocity + i, sizeof v);
+        memcpy(&g, grad + i, sizeof g);
+        v = mu * v - rate * g;
+        p += v;
+        memcpy(velocity + i, &v, sizeof v);
+        memcpy(params + i, &p, sizeof p);
+    }
+    for (; i < n; i++) {
+        velocity[i] = mu * velocity[i] - rate * grad[i];
+        params[i] += velocity[i];
+    }
+}
+
 /* The gradient plus the L2 term, for parameter i. */
 static bp_real full_gradient(const bp_optim *opt, const bp_real *params, const bp_real *grad,
                              size_t i)
@@ -53,6 +92,14 @@ void bp_optim_step(bp_optim *opt, bp_real *params, const bp_real *grad, double l
 {
     const bp_real rate = (bp_real)lr, mu = (bp_real)opt->momentum;
     opt->steps++;
+    if (opt->l2 == 0 && opt->kind == BP_OPT_SGD) {
+        sgd_step(params, grad, opt->n, rate);
+        return;
+    }
+    if (opt->l2 == 0 && opt->kind == BP_OPT_MOMENTUM) {
+        momentum_step(params, opt->velocity, grad, opt->n, rate, mu);
+        return;
+    }
     switch (opt->kind) {
     case BP_OPT_SGD:
         for (size_t i = 0; i < opt->n; i++) params[i] -= rate * full_gradient(opt, params, grad, i);
