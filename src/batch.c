@@ -23,7 +23,11 @@ bp_status bp_batch_ws_init(bp_batch_ws *ws, const bp_net *net, size_t capacity, 
     ws->act = malloc(cells_a * sizeof *ws->act);
     ws->delta = malloc(cells_a * sizeof *ws->delta);
     ws->offset = malloc(net->n_layers * sizeof *ws->offset);
-    if (!ws->x || !ws->t || !ws->act || !ws->delta || !ws->offset) {
+    size_t widest = 0;
+    for (size_t l = 1; l <= net->n_layers; l++)
+        if (net->width[l] > widest) widest = net->width[l];
+    ws->bias_step = malloc(widest * sizeof *ws->bias_step);
+    if (!ws->x || !ws->t || !ws->act || !ws->delta || !ws->offset || !ws->bias_step) {
         bp_batch_ws_free(ws);
         return bp_error_nomem(err, "batch workspace");
     }
@@ -41,6 +45,7 @@ void bp_batch_ws_free(bp_batch_ws *ws)
     free(ws->act);
     free(ws->delta);
     free(ws->offset);
+    free(ws->bias_step);
     bp_pool_free(ws->pool);
     memset(ws, 0, sizeof *ws);
 }
@@ -70,28 +75,62 @@ static void forward_layer(bp_net *net, bp_batch_ws *ws, size_t l, const bp_real 
     }
 }
 
-/* Gradient of layer l from its deltas; then the deltas of layer l - 1. */
-static void backward_layer(bp_net *net, bp_batch_ws *ws, size_t l, size_t n, bp_real *grad)
+/* Mean over the batch of layer l's deltas: the bias gradient. */
+static void bias_gradient(const bp_real *d, size_t n, size_t n_out, bp_real *gb)
 {
-    size_t n_in = net->width[l], n_out = net->width[l + 1];
-    const bp_real *d = ws->delta + ws->offset[l];
-    const bp_real *in = l ? ws->act + ws->offset[l - 1] : ws->x;
     const bp_real scale = (bp_real)1 / (bp_real)n;
-    bp_real *gW = grad + net->w_offset[l], *gb = grad + net->b_offset[l];
-    bp_gemm(pool_for(ws, n_out, n_in, n), ws->isa, BP_TRANS, BP_NO_TRANS, n_out, n_in, n, scale, d, n_out,
-            in, n_in, 0,
-            gW, n_in);
     for (size_t j = 0; j < n_out; j++) gb[j] = 0;
     for (size_t r = 0; r < n; r++)
         for (size_t j = 0; j < n_out; j++) gb[j] += d[r * n_out + j];
     for (size_t j = 0; j < n_out; j++) gb[j] *= scale;
-    if (l == 0) return;
+}
+
+/* The deltas of layer l - 1 from those of layer l (through its weights as
+ * they are now). */
+static void deltas_below(bp_net *net, bp_batch_ws *ws, size_t l, size_t n)
+{
+    size_t n_in = net->width[l], n_out = net->width[l + 1];
+    const bp_real *d = ws->delta + ws->offset[l];
     bp_real *d_prev = ws->delta + ws->offset[l - 1];
     const bp_real *a_prev = ws->act + ws->offset[l - 1];
     bp_gemm(pool_for(ws, n, n_in, n_out), ws->isa, BP_NO_TRANS, BP_NO_TRANS, n, n_in, n_out, 1, d, n_out,
             bp_net_weights(net, l), n_in, 0, d_prev, n_in);
     bp_activation act = net->act[l - 1];
     for (size_t i = 0; i < n * n_in; i++) d_prev[i] *= bp_activation_derivative(act, a_prev[i]);
+}
+
+/* gW = alpha * d^T in (+ gW when accumulate): the weight gradient of layer
+ * l scaled by alpha, or, straight into the weights, an SGD step. */
+static void weight_product(bp_net *net, bp_batch_ws *ws, size_t l, size_t n, bp_real alpha,
+                           bp_real *gW, int accumulate)
+{
+    size_t n_in = net->width[l], n_out = net->width[l + 1];
+    const bp_real *d = ws->delta + ws->offset[l];
+    const bp_real *in = l ? ws->act + ws->offset[l - 1] : ws->x;
+    bp_gemm(pool_for(ws, n_out, n_in, n), ws->isa, BP_TRANS, BP_NO_TRANS, n_out, n_in, n, alpha, d, n_out,
+            in, n_in, accumulate ? 1 : 0, gW, n_in);
+}
+
+/* Gradient of layer l from its deltas; then the deltas of layer l - 1. */
+static void backward_layer(bp_net *net, bp_batch_ws *ws, size_t l, size_t n, bp_real *grad)
+{
+    size_t n_out = net->width[l + 1];
+    weight_product(net, ws, l, n, (bp_real)1 / (bp_real)n, grad + net->w_offset[l], 0);
+    bias_gradient(ws->delta + ws->offset[l], n, n_out, grad + net->b_offset[l]);
+    if (l > 0) deltas_below(net, ws, l, n);
+}
+
+/* Plain SGD on layer l: its deltas first go down a layer (through the
+ * weights before the step), then the step goes straight into the weights,
+ * W += (-lr / n) d^T in, with no gradient buffer to write and read back. */
+static void sgd_layer(bp_net *net, bp_batch_ws *ws, size_t l, size_t n, bp_real lr)
+{
+    size_t n_out = net->width[l + 1];
+    if (l > 0) deltas_below(net, ws, l, n);
+    weight_product(net, ws, l, n, -lr / (bp_real)n, bp_net_weights(net, l), 1);
+    bp_real *b = bp_net_bias(net, l);
+    bias_gradient(ws->delta + ws->offset[l], n, n_out, ws->bias_step);
+    for (size_t j = 0; j < n_out; j++) b[j] -= lr * ws->bias_step[j];
 }
 
 const bp_real *bp_batch_forward(bp_net *net, bp_batch_ws *ws, size_t n)
@@ -125,7 +164,8 @@ bp_status bp_batch_predict(bp_net *net, const bp_real *x, const size_t *rows, si
     return BP_OK;
 }
 
-double bp_batch_gradient(bp_net *net, bp_batch_ws *ws, size_t n, bp_loss loss, bp_real *grad)
+/* Forward pass, loss and output deltas of a batch; returns the summed loss. */
+static double forward_and_output_deltas(bp_net *net, bp_batch_ws *ws, size_t n, bp_loss loss)
 {
     bp_batch_forward(net, ws, n);
     size_t last = net->n_layers - 1, n_out = net->width[net->n_layers];
@@ -137,6 +177,19 @@ double bp_batch_gradient(bp_net *net, bp_batch_ws *ws, size_t n, bp_loss loss, b
         sum += bp_loss_row(loss, net->act[last], o, t, n_out);
         bp_loss_output_delta(loss, net->act[last], o, t, n_out, d + r * n_out);
     }
+    return sum;
+}
+
+double bp_batch_gradient(bp_net *net, bp_batch_ws *ws, size_t n, bp_loss loss, bp_real *grad)
+{
+    double sum = forward_and_output_deltas(net, ws, n, loss);
     for (size_t l = net->n_layers; l-- > 0;) backward_layer(net, ws, l, n, grad);
+    return sum;
+}
+
+double bp_batch_sgd(bp_net *net, bp_batch_ws *ws, size_t n, bp_loss loss, bp_real lr)
+{
+    double sum = forward_and_output_deltas(net, ws, n, loss);
+    for (size_t l = net->n_layers; l-- > 0;) sgd_layer(net, ws, l, n, lr);
     return sum;
 }

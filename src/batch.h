@@ -13,6 +13,7 @@ typedef struct bp_batch_ws {
     bp_real *act;        /* per layer capacity x width, layer after layer */
     bp_real *delta;      /* same layout as act */
     size_t *offset;      /* per layer: offset into act / delta */
+    bp_real *bias_step;  /* one layer's bias gradient (plain SGD) */
     bp_pool *pool;
     bp_isa isa;
 } bp_batch_ws;
@@ -38,5 +39,10 @@ bp_status bp_batch_predict(bp_net *net, const bp_real *x, const size_t *rows, si
  * ws->x and ws->t; writes the mean gradient over the batch into grad and
  * returns the summed loss of the batch. */
 double bp_batch_gradient(bp_net *net, bp_batch_ws *ws, size_t n, bp_loss loss, bp_real *grad);
+
+/* As bp_batch_gradient, followed by a plain SGD step of rate lr (without
+ * L2), but the step goes straight into the weights, layer by layer, with
+ * no gradient buffer: the same step up to rounding. Returns the summed loss. */
+double bp_batch_sgd(bp_net *net, bp_batch_ws *ws, size_t n, bp_loss loss, bp_real lr);
 
 #endif

@@ -48,7 +48,7 @@ typedef struct trainer {
     unsigned char *decays;  /* 1 for weights, 0 for biases */
     bp_real *best;          /* parameters at the best validation loss */
     bp_optim optim;
-    int fused_sgd;          /* plain SGD: update in place, the tutorial's way */
+    int fused_sgd;          /* plain SGD without L2: steps in place, no gradient buffer */
     size_t batch;           /* rows per step; 1 = online */
     size_t epoch, position; /* where training starts (a resumed run: mid-way) */
     double partial;         /* loss already summed in that epoch */
@@ -154,7 +154,9 @@ static bp_status trainer_init(trainer *t, bp_net *net, const bp_samples *s,
         st = bp_batch_ws_init(&t->ws, net, t->batch, o->threads, err);
         if (st != BP_OK) return st;
     }
-    t->fused_sgd = t->batch == 1 && o->optimizer == BP_OPT_SGD && o->l2 == 0;
+    /* Plain SGD steps in place, with no gradient buffer: one row at a time
+     * the tutorial's way, or a batch at a time straight from the products. */
+    t->fused_sgd = o->optimizer == BP_OPT_SGD && o->l2 == 0;
     if (!t->fused_sgd) {
         t->grad = calloc(net->n_params, sizeof *t->grad);
         t->decays = calloc(net->n_params, 1);
@@ -247,9 +249,14 @@ static size_t batched_rows(trainer *t, double lr, size_t start, double *sum)
     for (size_t pos = start; pos < t->n_train;) {
         size_t n = t->n_train - pos < t->batch ? t->n_train - pos : t->batch;
         gather_batch(t, t->order + pos, n);
-        *sum += bp_batch_gradient(t->net, &t->ws, n, t->o->loss, t->grad);
-        if (!isfinite(*sum)) return pos;
-        bp_optim_step(&t->optim, t->net->params, t->grad, lr);
+        if (t->fused_sgd) {
+            *sum += bp_batch_sgd(t->net, &t->ws, n, t->o->loss, (bp_real)lr);
+            if (!isfinite(*sum)) return pos;
+        } else {
+            *sum += bp_batch_gradient(t->net, &t->ws, n, t->o->loss, t->grad);
+            if (!isfinite(*sum)) return pos;
+            bp_optim_step(&t->optim, t->net->params, t->grad, lr);
+        }
         pos += n;
         if (stop_requested(t)) return pos;
     }
@@ -455,7 +462,7 @@ size_t bp_train_memory(size_t n_layers, const size_t *widths, size_t n_rows,
         units = mul_add(widths[l + 1], 1, units);
     }
     size_t copies = 1; /* the network itself */
-    if (o->batch_size != 1 || o->optimizer != BP_OPT_SGD || o->l2 != 0) copies += 2; /* gradient, decay mask */
+    if (o->optimizer != BP_OPT_SGD || o->l2 != 0) copies += 2; /* gradient, decay mask */
     if (o->optimizer != BP_OPT_SGD) copies += 1;
     if (o->optimizer == BP_OPT_ADAM) copies += 1;
     if (o->validation > 0) copies += 1;

@@ -154,6 +154,59 @@ static void test_batch_of_one_matches_online(void)
     bp_net_free(batched);
 }
 
+/* Plain SGD on batches, the step taken straight into the weights
+ * (bp_batch_sgd), is the gradient followed by the step, up to rounding. */
+static void test_fused_batch_sgd_matches_gradient_then_step(void)
+{
+    const size_t widths[4] = {N_IN, 9, 7, N_OUT};
+    const bp_activation acts[3] = {BP_ACT_TANH, BP_ACT_RELU, BP_ACT_SOFTMAX};
+    enum { ROWS = 12, STEPS = 30 };
+    bp_net *fused, *stepped;
+    bp_error err;
+    CHECK(bp_net_create(&fused, 3, widths, acts, &err) == BP_OK);
+    bp_rng rng;
+    bp_rng_seed(&rng, 8);
+    bp_net_init(fused, BP_INIT_XAVIER, &rng);
+    CHECK(bp_net_clone(&stepped, fused, &err) == BP_OK);
+    bp_batch_ws ws_a, ws_b;
+    CHECK(bp_batch_ws_init(&ws_a, fused, ROWS, 1, &err) == BP_OK);
+    CHECK(bp_batch_ws_init(&ws_b, stepped, ROWS, 2, &err) == BP_OK);
+    size_t n_params;
+    bp_real *params = bp_net_params(stepped, &n_params);
+    bp_real *grad = calloc(n_params, sizeof *grad);
+    double loss_a = 0, loss_b = 0;
+    for (size_t step = 0; step < STEPS; step++) {
+        size_t n = ROWS - step % 5; /* batches of 8 to 12 rows */
+        for (size_t k = 0; k < n * N_IN; k++) ws_a.x[k] = ws_b.x[k] = (bp_real)bp_rng_random(&rng);
+        for (size_t r = 0; r < n; r++)
+            for (size_t j = 0; j < N_OUT; j++)
+                ws_a.t[r * N_OUT + j] = ws_b.t[r * N_OUT + j] = (bp_real)(j == (r + step) % N_OUT);
+        loss_a += bp_batch_sgd(fused, &ws_a, n, BP_LOSS_XENT, (bp_real)0.2);
+        loss_b += bp_batch_gradient(stepped, &ws_b, n, BP_LOSS_XENT, grad);
+        for (size_t i = 0; i < n_params; i++) params[i] -= (bp_real)0.2 * grad[i];
+    }
+    const bp_real *a = bp_net_params(fused, NULL);
+    double worst = 0, moved = 0;
+    bp_net *start;
+    CHECK(bp_net_clone(&start, fused, &err) == BP_OK);
+    bp_rng_seed(&rng, 8);
+    bp_net_init(start, BP_INIT_XAVIER, &rng);
+    const bp_real *p0 = bp_net_params(start, NULL);
+    for (size_t i = 0; i < n_params; i++) {
+        worst = fmax(worst, fabs((double)a[i] - (double)params[i]));
+        moved = fmax(moved, fabs((double)a[i] - (double)p0[i]));
+    }
+    CHECK(moved > 0.01); /* training did move the weights */
+    CHECK(worst < (sizeof(bp_real) == 4 ? 1e-4 : 1e-12));
+    CHECK(fabs(loss_a - loss_b) < (sizeof(bp_real) == 4 ? 1e-3 : 1e-9));
+    free(grad);
+    bp_batch_ws_free(&ws_a);
+    bp_batch_ws_free(&ws_b);
+    bp_net_free(fused);
+    bp_net_free(stepped);
+    bp_net_free(start);
+}
+
 /* The same seed gives the same model with 1 and with 2 threads. */
 static void test_threads_do_not_change_the_model(void)
 {
@@ -200,6 +253,7 @@ int main(void)
 {
     RUN(test_gradients_match_finite_differences);
     RUN(test_batch_of_one_matches_online);
+    RUN(test_fused_batch_sgd_matches_gradient_then_step);
     RUN(test_threads_do_not_change_the_model);
     return harness_finish();
 }
