@@ -4,6 +4,9 @@
 #include "backprop.h"
 #include "harness.h"
 #include "loss.h"
+#include "sysexp.h"
+
+#include <stdint.h>
 
 static int all_finite(const bp_real *v, size_t n)
 {
@@ -90,6 +93,29 @@ static void test_forward_backward_at_saturation(void)
     bp_net_free(net);
 }
 
+/* The exp() the lockstep trainer calls gives exp()'s own bits: over a
+ * million arguments across the whole range, and at the edges. */
+static void test_system_exp_is_exp(void)
+{
+    bp_exp_fn f = bp_system_exp();
+    const double edges[] = {0.0, -0.0, 1e-300, -1e-300, 709.78, 709.79, -708.39, -745.13,
+                            -745.14, 1000, -1000, INFINITY, -INFINITY};
+    size_t differ = 0;
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+        double a = exp(edges[i]), b = f(edges[i]);
+        differ += memcmp(&a, &b, sizeof a) != 0;
+    }
+    bp_rng rng;
+    bp_rng_seed(&rng, 2);
+    for (size_t i = 0; i < 1000000; i++) {
+        /* Mostly where a sigmoid works, the rest over the whole range. */
+        double x = i % 4 ? (bp_rng_random(&rng) - 0.5) * 40 : (bp_rng_random(&rng) - 0.5) * 1500;
+        double a = exp(x), b = f(x);
+        differ += memcmp(&a, &b, sizeof a) != 0;
+    }
+    CHECK_EQ_INT(differ, 0);
+}
+
 int main(void)
 {
     RUN(test_sigmoid_saturates_without_nan);
@@ -98,5 +124,6 @@ int main(void)
     RUN(test_cross_entropy_never_takes_log_of_zero);
     RUN(test_log_loss_metric_is_finite);
     RUN(test_forward_backward_at_saturation);
+    RUN(test_system_exp_is_exp);
     return harness_finish();
 }
