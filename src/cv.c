@@ -167,10 +167,11 @@ static void parallel_fold_task(void *ctx, size_t f)
 }
 
 /* First fold of lockstep group g: the folds are dealt out in contiguous,
- * evenly sized groups. */
+ * evenly sized groups, the larger ones first (the calling thread takes the
+ * first group at once; a helper thread may take a moment to start). */
 static size_t group_start(const cv_run *run, size_t g)
 {
-    return g * run->o->folds / run->n_groups;
+    return run->o->folds - (run->n_groups - g) * run->o->folds / run->n_groups;
 }
 
 /* Trains one group's folds side by side, then scores them. A fold whose
