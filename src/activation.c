@@ -2,6 +2,7 @@
 #include "error.h"
 #include "names.h"
 #include "real.h"
+#include "vec.h"
 
 #include <string.h>
 
@@ -19,6 +20,67 @@ static void softmax(bp_real *v, size_t n)
     for (size_t i = 0; i < n; i++) v[i] /= sum;
 }
 
+/* ReLU and leaky ReLU a vector at a time (vec.h): the sign test picks each
+ * element's bits, exactly as the scalar expression picks its value. */
+static void relu(bp_real *v, size_t n)
+{
+    size_t i = 0;
+    for (; i + BP_VEC <= n; i += BP_VEC) {
+        bp_vec x;
+        bp_vec_load(&x, v + i);
+        bp_vec_bits positive = x > 0;
+        x = (bp_vec)((bp_vec_bits)x & positive);
+        bp_vec_store(v + i, &x);
+    }
+    for (; i < n; i++) v[i] = bp_activation_value(BP_ACT_RELU, v[i]);
+}
+
+static void leaky_relu(bp_real *v, size_t n)
+{
+    size_t i = 0;
+    for (; i + BP_VEC <= n; i += BP_VEC) {
+        bp_vec x, low;
+        bp_vec_load(&x, v + i);
+        low = BP_LEAKY_SLOPE * x;
+        bp_vec_bits positive = x > 0;
+        x = (bp_vec)(((bp_vec_bits)x & positive) | ((bp_vec_bits)low & ~positive));
+        bp_vec_store(v + i, &x);
+    }
+    for (; i < n; i++) v[i] = bp_activation_value(BP_ACT_LEAKY, v[i]);
+}
+
+/* The derivative of act at each out[i], a vector at a time, as d[i] *=. */
+static void times_derivative_vec(bp_activation act, bp_vec *d, const bp_vec *out)
+{
+    const bp_vec one = (bp_vec){0} + 1;
+    bp_vec_bits positive = *out > 0;
+    switch (act) {
+    case BP_ACT_SIGMOID: *d = *d * (*out * (one - *out)); return;
+    case BP_ACT_TANH: *d = *d * (one - *out * *out); return;
+    case BP_ACT_RELU: *d = *d * (bp_vec)((bp_vec_bits)one & positive); return;
+    case BP_ACT_LEAKY: {
+        const bp_vec slope = (bp_vec){0} + BP_LEAKY_SLOPE;
+        *d = *d * (bp_vec)(((bp_vec_bits)one & positive) | ((bp_vec_bits)slope & ~positive));
+        return;
+    }
+    case BP_ACT_LINEAR:
+    case BP_ACT_SOFTMAX: *d = *d * one; return;
+    }
+}
+
+void bp_times_derivative(bp_activation act, bp_real *d, const bp_real *out, size_t n)
+{
+    size_t i = 0;
+    for (; i + BP_VEC <= n; i += BP_VEC) {
+        bp_vec dv, ov;
+        bp_vec_load(&dv, d + i);
+        bp_vec_load(&ov, out + i);
+        times_derivative_vec(act, &dv, &ov);
+        bp_vec_store(d + i, &dv);
+    }
+    for (; i < n; i++) d[i] *= bp_activation_derivative(act, out[i]);
+}
+
 void bp_activate(bp_activation act, bp_real *v, size_t n)
 {
     switch (act) {
@@ -29,10 +91,10 @@ void bp_activate(bp_activation act, bp_real *v, size_t n)
         for (size_t i = 0; i < n; i++) v[i] = BP_TANH(v[i]);
         break;
     case BP_ACT_RELU:
-        for (size_t i = 0; i < n; i++) v[i] = bp_activation_value(BP_ACT_RELU, v[i]);
+        relu(v, n);
         break;
     case BP_ACT_LEAKY:
-        for (size_t i = 0; i < n; i++) v[i] = bp_activation_value(BP_ACT_LEAKY, v[i]);
+        leaky_relu(v, n);
         break;
     case BP_ACT_LINEAR:
         break;

@@ -47,4 +47,8 @@ static inline bp_real bp_activation_derivative(bp_activation act, bp_real out)
     return 1;
 }
 
+/* d[i] *= bp_activation_derivative(act, out[i]) for i < n, a vector at a
+ * time (the same values). */
+void bp_times_derivative(bp_activation act, bp_real *d, const bp_real *out, size_t n);
+
 #endif

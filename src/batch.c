@@ -4,6 +4,7 @@
 #include "error.h"
 #include "loss.h"
 #include "net.h"
+#include "vec.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,20 @@ static bp_pool *pool_for(const bp_batch_ws *ws, size_t m, size_t n, size_t k)
     return m * n * k >= PARALLEL_MIN_WORK ? ws->pool : NULL;
 }
 
+/* acc[j] += v[j] for j < n, a vector at a time (vec.h). */
+static void add_to(bp_real *acc, const bp_real *v, size_t n)
+{
+    size_t j = 0;
+    for (; j + BP_VEC <= n; j += BP_VEC) {
+        bp_vec a, b;
+        bp_vec_load(&a, acc + j);
+        bp_vec_load(&b, v + j);
+        a += b;
+        bp_vec_store(acc + j, &a);
+    }
+    for (; j < n; j++) acc[j] += v[j];
+}
+
 /* Z = X W^T + b, then the activation, row by row. */
 static void forward_layer(bp_net *net, bp_batch_ws *ws, size_t l, const bp_real *in, size_t n)
 {
@@ -70,7 +85,7 @@ static void forward_layer(bp_net *net, bp_batch_ws *ws, size_t l, const bp_real 
             bp_net_weights(net, l), n_in, 0, out, n_out);
     for (size_t r = 0; r < n; r++) {
         bp_real *row = out + r * n_out;
-        for (size_t j = 0; j < n_out; j++) row[j] += b[j];
+        add_to(row, b, n_out);
         bp_activate(net->act[l], row, n_out);
     }
 }
@@ -80,8 +95,7 @@ static void bias_gradient(const bp_real *d, size_t n, size_t n_out, bp_real *gb)
 {
     const bp_real scale = (bp_real)1 / (bp_real)n;
     for (size_t j = 0; j < n_out; j++) gb[j] = 0;
-    for (size_t r = 0; r < n; r++)
-        for (size_t j = 0; j < n_out; j++) gb[j] += d[r * n_out + j];
+    for (size_t r = 0; r < n; r++) add_to(gb, d + r * n_out, n_out);
     for (size_t j = 0; j < n_out; j++) gb[j] *= scale;
 }
 
@@ -95,8 +109,7 @@ static void deltas_below(bp_net *net, bp_batch_ws *ws, size_t l, size_t n)
     const bp_real *a_prev = ws->act + ws->offset[l - 1];
     bp_gemm(pool_for(ws, n, n_in, n_out), ws->isa, BP_NO_TRANS, BP_NO_TRANS, n, n_in, n_out, 1, d, n_out,
             bp_net_weights(net, l), n_in, 0, d_prev, n_in);
-    bp_activation act = net->act[l - 1];
-    for (size_t i = 0; i < n * n_in; i++) d_prev[i] *= bp_activation_derivative(act, a_prev[i]);
+    bp_times_derivative(net->act[l - 1], d_prev, a_prev, n * n_in);
 }
 
 /* gW = alpha * d^T in (+ gW when accumulate): the weight gradient of layer

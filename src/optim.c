@@ -3,6 +3,7 @@
 #include "error.h"
 #include "names.h"
 #include "real.h"
+#include "vec.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -42,20 +43,16 @@ void bp_optim_free(bp_optim *opt)
 }
 
 /* Plain SGD and momentum without L2, the common case, a vector at a time
- * (a GCC and clang vector type: SSE2 at least, on any x86-64). Each element
- * gets exactly the arithmetic of the scalar loops below. */
-enum { VEC = 8 };
-typedef bp_real vec __attribute__((vector_size(VEC * sizeof(bp_real))));
-
+ * (vec.h). Each element gets exactly the arithmetic of the scalar loops below. */
 static void sgd_step(bp_real *restrict params, const bp_real *restrict grad, size_t n, bp_real rate)
 {
     size_t i = 0;
-    for (; i + VEC <= n; i += VEC) {
-        vec p, g;
-        memcpy(&p, params + i, sizeof p);
-        memcpy(&g, grad + i, sizeof g);
+    for (; i + BP_VEC <= n; i += BP_VEC) {
+        bp_vec p, g;
+        bp_vec_load(&p, params + i);
+        bp_vec_load(&g, grad + i);
         p -= rate * g;
-        memcpy(params + i, &p, sizeof p);
+        bp_vec_store(params + i, &p);
     }
     for (; i < n; i++) params[i] -= rate * grad[i];
 }
@@ -64,15 +61,15 @@ static void momentum_step(bp_real *restrict params, bp_real *restrict velocity,
                           const bp_real *restrict grad, size_t n, bp_real rate, bp_real mu)
 {
     size_t i = 0;
-    for (; i + VEC <= n; i += VEC) {
-        vec p, v, g;
-        memcpy(&p, params + i, sizeof p);
-        memcpy(&v, velocity + i, sizeof v);
-        memcpy(&g, grad + i, sizeof g);
+    for (; i + BP_VEC <= n; i += BP_VEC) {
+        bp_vec p, v, g;
+        bp_vec_load(&p, params + i);
+        bp_vec_load(&v, velocity + i);
+        bp_vec_load(&g, grad + i);
         v = mu * v - rate * g;
         p += v;
-        memcpy(velocity + i, &v, sizeof v);
-        memcpy(params + i, &p, sizeof p);
+        bp_vec_store(velocity + i, &v);
+        bp_vec_store(params + i, &p);
     }
     for (; i < n; i++) {
         velocity[i] = mu * velocity[i] - rate * grad[i];

@@ -116,6 +116,33 @@ static void test_system_exp_is_exp(void)
     CHECK_EQ_INT(differ, 0);
 }
 
+/* The vector loops of bp_activate and bp_times_derivative give, element by
+ * element, the bits of the scalar expressions: any length, and at 0, -0,
+ * infinities and NaN. */
+static void test_vector_loops_match_scalar_expressions(void)
+{
+    const bp_real specials[] = {0, -0.0f, 1, -1, (bp_real)0.5, (bp_real)-2.5, INFINITY, -INFINITY,
+                                NAN, (bp_real)1e-30, (bp_real)-1e-30, (bp_real)3e5};
+    enum { N = 29 };
+    const bp_activation acts[] = {BP_ACT_SIGMOID, BP_ACT_TANH, BP_ACT_RELU, BP_ACT_LEAKY, BP_ACT_LINEAR};
+    size_t differ = 0;
+    for (size_t a = 0; a < sizeof acts / sizeof acts[0]; a++)
+        for (size_t n = 0; n <= N; n++) {
+            bp_real v[N], d[N], want_v[N], want_d[N];
+            for (size_t i = 0; i < n; i++) {
+                v[i] = specials[(i * 5 + n) % (sizeof specials / sizeof specials[0])];
+                d[i] = specials[(i * 7 + 3) % (sizeof specials / sizeof specials[0])];
+                want_v[i] = bp_activation_value(acts[a], v[i]);
+                want_d[i] = d[i] * bp_activation_derivative(acts[a], v[i]);
+            }
+            bp_times_derivative(acts[a], d, v, n);
+            bp_activate(acts[a], v, n);
+            differ += n && memcmp(v, want_v, n * sizeof *v) != 0;
+            differ += n && memcmp(d, want_d, n * sizeof *d) != 0;
+        }
+    CHECK_EQ_INT(differ, 0);
+}
+
 int main(void)
 {
     RUN(test_sigmoid_saturates_without_nan);
@@ -125,5 +152,6 @@ int main(void)
     RUN(test_log_loss_metric_is_finite);
     RUN(test_forward_backward_at_saturation);
     RUN(test_system_exp_is_exp);
+    RUN(test_vector_loops_match_scalar_expressions);
     return harness_finish();
 }
