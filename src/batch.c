@@ -24,7 +24,7 @@ bp_status bp_batch_ws_init(bp_batch_ws *ws, const bp_net *net, size_t capacity, 
     ws->act = malloc(cells_a * sizeof *ws->act);
     ws->delta = malloc(cells_a * sizeof *ws->delta);
     ws->offset = malloc(net->n_layers * sizeof *ws->offset);
-    size_t widest = 0;
+    size_t widest = 1; /* never a malloc of 0 bytes */
     for (size_t l = 1; l <= net->n_layers; l++)
         if (net->width[l] > widest) widest = net->width[l];
     ws->bias_step = malloc(widest * sizeof *ws->bias_step);
