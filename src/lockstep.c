@@ -442,8 +442,8 @@ bp_status bp_train_lockstep(bp_net *const *nets, const bp_samples *samples, size
         return bp_error_set(err, BP_ERR_ARG, "these training options cannot run side by side");
     for (size_t m = 0; m < n; m++) {
         if (nets[m]->n_params != nets[0]->n_params || nets[m]->n_layers != nets[0]->n_layers ||
-            memcmp(nets[m]->width, nets[0]->width, (nets[0]->n_layers + 1) * sizeof *nets[0]->width) ||
-            memcmp(nets[m]->act, nets[0]->act, nets[0]->n_layers * sizeof *nets[0]->act))
+            memcmp(nets[m]->width, nets[0]->width, (nets[0]->n_layers + 1) * sizeof *nets[0]->width) != 0 ||
+            memcmp(nets[m]->act, nets[0]->act, nets[0]->n_layers * sizeof *nets[0]->act) != 0)
             return bp_error_set(err, BP_ERR_ARG, "networks trained side by side need one shape");
         bp_status st = bp_train_check(nets[m], &samples[m], o, err);
         if (st != BP_OK) return st;
