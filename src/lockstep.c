@@ -62,10 +62,16 @@ INLINE lane_v *lane_deltas(const lanes *ls, size_t layer)
     return ls->delta + ls->shape->unit_offset[layer];
 }
 
+/* Whole cache lines: lockstep groups train on different threads, and two
+ * groups' buffers sharing a line would make the cores fight over it. */
+enum { CACHE_LINE = 64 };
+
 static lane_v *lane_alloc(size_t n)
 {
-    lane_v *v = aligned_alloc(sizeof(lane_v), (n ? n : 1) * sizeof(lane_v));
-    if (v) memset(v, 0, (n ? n : 1) * sizeof(lane_v));
+    size_t bytes = (n ? n : 1) * sizeof(lane_v);
+    bytes = (bytes + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE;
+    lane_v *v = aligned_alloc(CACHE_LINE, bytes);
+    if (v) memset(v, 0, bytes);
     return v;
 }
 
@@ -87,7 +93,7 @@ static bp_status lanes_init(lanes *ls, bp_net *const *nets, size_t n, bp_error *
     ls->target = lane_alloc(n_outputs(ls));
     ls->next_x = lane_alloc(net->width[0]);
     ls->next_target = lane_alloc(n_outputs(ls));
-    ls->one = calloc(n_outputs(ls) * 3, sizeof *ls->one);
+    ls->one = (bp_real *)lane_alloc((n_outputs(ls) * 3 + LANES - 1) / LANES);
     if (!ls->params || !ls->out || !ls->delta || !ls->x || !ls->target || !ls->next_x ||
         !ls->next_target || !ls->one)
         return bp_error_nomem(err, "networks trained side by side");
