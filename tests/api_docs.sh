@@ -7,19 +7,10 @@
 #   every option `backprop CMD --help` prints has an entry there, and the
 #   page documents no option that no command accepts.
 # Usage: BUILD=build sh tests/api_docs.sh
-set -u
-BP="${BUILD:-build}/backprop"
+. "$(dirname "$0")/sh/harness.sh"
 HEADER="${HEADER:-include/backprop.h}"
 MAN1="${MAN1:-man/backprop.1}"
 MAN3="${MAN3:-man/backprop.3}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-skip=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "not ok: $*"; }
 
 # The header without its comments: a name mentioned in a comment is not a
 # declaration.
@@ -117,9 +108,4 @@ else
     skip=$((skip + 1))
 fi
 
-if [ "$skip" -gt 0 ]; then
-    echo "$pass passed, $fail failed, $skip skipped"
-else
-    echo "$pass passed, $fail failed"
-fi
-[ "$fail" -eq 0 ]
+finish

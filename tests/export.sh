@@ -6,28 +6,8 @@
 # small file with a text column, an ignored column, missing values and an
 # unseen category. Bad uses give "backprop: error: ..." and exit status 2.
 # Usage: BUILD=build sh tests/export.sh
-set -u
-BP="${BUILD:-build}/backprop"
+. "$(dirname "$0")/sh/harness.sh"
 CC="${CC:-cc}"
-SHARED="${BACKPROP_SHARED_DATA:-../shared/data}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-skip=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "not ok: $*"; }
-
-# expect_fail NAME PATTERN CMD...: exit 2 and "backprop: error: ...PATTERN".
-expect_fail() {
-    name=$1; pattern=$2; shift 2
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    status=$?
-    if [ $status -eq 2 ] && grep -qE "^backprop: error: .*$pattern" "$TMP/err"; then ok; else
-        bad "$name: exit $status, want 2 and /$pattern/"; head -3 "$TMP/err"
-    fi
-}
 
 if ! command -v "$CC" >/dev/null 2>&1; then
     echo "skip: no C compiler ($CC): the exported code cannot be compiled"
@@ -260,9 +240,4 @@ expect_fail "unwritable output" "" "$BP" export-c "$MODEL" -o "$TMP/no/such/dir/
 expect_fail "unknown option" "unknown option" "$BP" export-c "$MODEL" -o "$TMP/x.c" --fast
 [ -z "$(ls "$TMP" | grep tmp)" ] && ok || bad "no temporary file is left behind"
 
-if [ "$skip" -gt 0 ]; then
-    echo "$pass passed, $fail failed, $skip skipped"
-else
-    echo "$pass passed, $fail failed"
-fi
-[ "$fail" -eq 0 ]
+finish

@@ -4,14 +4,7 @@
 # stopped; SIGINT / SIGTERM stop with 130 / 143, leave the model file as it
 # was and save a checkpoint.
 # Usage: BUILD=build sh tests/interrupt.sh
-set -u
-BP="${BUILD:-build}/backprop"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "not ok: $*"; }
+. "$(dirname "$0")/sh/harness.sh"
 
 SEEDS=data/wheat-seeds.csv
 OPTS="--hidden 16 --activation tanh --batch 4 --optimizer adam --lr 0.01 --epochs 10000 --quiet"
@@ -68,5 +61,4 @@ printf 'backprop-checkpoint 1\nscalar double\nshape 3 7\n' >"$TMP/bad.ck"
 "$BP" train $OPTS --resume "$TMP/bad.ck" "$SEEDS" -o "$TMP/x.model" >/dev/null 2>"$TMP/err"
 [ $? -eq 2 ] && grep -q "checkpoint" "$TMP/err" && ok || bad "damaged checkpoint"
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

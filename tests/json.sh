@@ -5,20 +5,7 @@
 # standard input for cv, train, predict and eval. The JSON checks need
 # python3; without it they are skipped, and counted as skipped.
 # Usage: BUILD=build sh tests/json.sh
-set -u
-BP="${BUILD:-build}/backprop"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-skip=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "not ok: $*"; }
-check() {
-    what=$1; shift
-    if "$@"; then ok; else bad "$what"; fi
-}
+. "$(dirname "$0")/sh/harness.sh"
 
 SEEDS=data/wheat-seeds.csv
 MODEL=$TMP/seeds.model
@@ -291,9 +278,4 @@ check "bad standard input: the error gives line and column" grep -qE '^backprop:
 : | "$BP" cv - >/dev/null 2>"$TMP/err"
 check "empty standard input: exit 2" [ $? -eq 2 ]
 
-if [ "$skip" -gt 0 ]; then
-    echo "$pass passed, $fail failed, $skip skipped"
-else
-    echo "$pass passed, $fail failed"
-fi
-[ "$fail" -eq 0 ]
+finish

@@ -2,33 +2,7 @@
 # End-to-end tests of the model lifecycle: backprop train, predict and eval.
 # Every failure must be a clear "backprop: error: ..." and exit status 2.
 # Usage: BUILD=build sh tests/model_cli.sh
-set -u
-BP="${BUILD:-build}/backprop"
-SHARED="${BACKPROP_SHARED_DATA:-../shared/data}"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "not ok: $*"; }
-
-# expect_fail NAME PATTERN CMD...: exit 2 and stderr matching
-# "backprop: error: " followed by PATTERN (a grep -E pattern).
-expect_fail() {
-    name=$1; pattern=$2; shift 2
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    status=$?
-    if [ $status -eq 2 ] && grep -qE "^backprop: error: .*$pattern" "$TMP/err"; then ok; else
-        bad "$name: exit $status, want 2 and /$pattern/"; head -3 "$TMP/err"
-    fi
-}
-
-# check NAME CMD...: the command succeeds.
-check() {
-    name=$1; shift
-    if "$@"; then ok; else bad "$name"; fi
-}
+. "$(dirname "$0")/sh/harness.sh"
 
 SEEDS=data/wheat-seeds.csv
 MODEL=$TMP/seeds.model
@@ -179,5 +153,4 @@ else
     echo "skip: $SHARED/abalone.csv is absent"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -4,20 +4,7 @@
 # and with its charts drawn. The browser part needs Chromium (and python3 to
 # read the screenshot); without them it is skipped, and counted as skipped.
 # Usage: BUILD=build sh tests/report.sh
-set -u
-BP="${BUILD:-build}/backprop"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-skip=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "not ok: $*"; }
-check() {
-    what=$1; shift
-    if "$@"; then ok; else bad "$what"; fi
-}
+. "$(dirname "$0")/sh/harness.sh"
 
 SEEDS=data/wheat-seeds.csv
 CV_REPORT=$TMP/cv.html
@@ -215,9 +202,4 @@ PY
     check "screenshot shows the fold lines ($orange orange pixels)" [ "${orange:-0}" -gt 100 ]
 fi
 
-if [ "$skip" -gt 0 ]; then
-    echo "$pass passed, $fail failed, $skip skipped"
-else
-    echo "$pass passed, $fail failed"
-fi
-[ "$fail" -eq 0 ]
+finish

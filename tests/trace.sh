@@ -5,28 +5,7 @@
 # shell completion of the new commands, and bad input: each a clear
 # "backprop: error: ..." and exit status 2.
 # Usage: BUILD=build sh tests/trace.sh
-set -u
-BUILD="${BUILD:-build}"
-BP="$BUILD/backprop"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0
-fail=0
-skip=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "not ok: $*"; }
-skipped() { skip=$((skip + 1)); echo "skip: $*"; }
-
-# expect_fail NAME PATTERN CMD...: exit 2 and "backprop: error: ...PATTERN".
-expect_fail() {
-    name=$1; pattern=$2; shift 2
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    status=$?
-    if [ $status -eq 2 ] && grep -qE "^backprop: error: .*$pattern" "$TMP/err"; then ok; else
-        bad "$name: exit $status, want 2 and /$pattern/"; head -3 "$TMP/err"
-    fi
-}
+. "$(dirname "$0")/sh/harness.sh"
 
 # has NAME FILE LINE: FILE has this exact line.
 has() {
@@ -295,9 +274,4 @@ else
     skipped "bash is not installed; the completion is not checked"
 fi
 
-if [ "$skip" -gt 0 ]; then
-    echo "$pass passed, $fail failed, $skip skipped"
-else
-    echo "$pass passed, $fail failed"
-fi
-[ "$fail" -eq 0 ]
+finish

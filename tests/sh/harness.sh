@@ -1,0 +1,49 @@
+# The shell side of the test harness (tests/harness.h is the C side),
+# shared by the test scripts: the command under test, a temporary directory,
+# the counters, the usual checks and the result line. A script sources it
+# first:
+#
+#     . "$(dirname "$0")/sh/harness.sh"
+#
+# Environment: BUILD (default build), BACKPROP_SHARED_DATA (default
+# ../shared/data).
+set -u
+BUILD="${BUILD:-build}"
+BP="$BUILD/backprop"
+SHARED="${BACKPROP_SHARED_DATA:-../shared/data}"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+skip=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "not ok: $*"; }
+skipped() { skip=$((skip + 1)); echo "skip: $*"; }
+
+# check NAME COMMAND...: passes when COMMAND succeeds.
+check() {
+    what=$1; shift
+    if "$@"; then ok; else bad "$what"; fi
+}
+
+# expect_fail NAME PATTERN COMMAND...: COMMAND must exit with status 2 and
+# print an error line matching PATTERN.
+expect_fail() {
+    name=$1; pattern=$2; shift 2
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    status=$?
+    if [ $status -eq 2 ] && grep -qE "^backprop: error: .*$pattern" "$TMP/err"; then ok; else
+        bad "$name: exit $status, want 2 and /$pattern/"; head -3 "$TMP/err"
+    fi
+}
+
+# The result line (tests/run.sh adds them up); fails when a check failed.
+finish() {
+    if [ "$skip" -gt 0 ]; then
+        echo "$pass passed, $fail failed, $skip skipped"
+    else
+        echo "$pass passed, $fail failed"
+    fi
+    [ "$fail" -eq 0 ]
+}
