@@ -479,7 +479,8 @@ static bp_status fill_record(void *ctx, size_t index, const bp_csv_field *f, siz
     return BP_OK;
 }
 
-bp_status bp_dataset_assign_groups(bp_dataset *ds, bp_error *err)
+/* One-hot features carry the number of their categorical column. */
+static bp_status assign_groups(bp_dataset *ds, bp_error *err)
 {
     size_t group = 0;
     for (size_t c = 0; c < ds->n_columns; c++) {
@@ -495,7 +496,7 @@ bp_status bp_dataset_assign_groups(bp_dataset *ds, bp_error *err)
     return BP_OK;
 }
 
-static bp_status assign_features(bp_dataset *ds, bp_error *err)
+bp_status bp_dataset_place_features(bp_dataset *ds, bp_error *err)
 {
     size_t n = 0;
     for (size_t c = 0; c < ds->n_columns; c++) {
@@ -504,9 +505,8 @@ static bp_status assign_features(bp_dataset *ds, bp_error *err)
         if (col->kind == BP_COL_NUMERIC) n++;
         else if (col->kind == BP_COL_CATEGORICAL) n += col->categories.count;
     }
-    if (n == 0) return bp_error_set(err, BP_ERR_DATA, "%s: no feature columns", ds->source);
     ds->n_features = n;
-    return bp_dataset_assign_groups(ds, err);
+    return assign_groups(ds, err);
 }
 
 static bp_status allocate_values(bp_dataset *ds, size_t max_memory, bp_error *err)
@@ -550,7 +550,8 @@ static bp_status load_passes(loader *L, bp_csv_reader *reader, bp_error *err)
                 (st = sort_categories(&ds->columns[c], err)) != BP_OK)
                 return st;
     }
-    if ((st = assign_features(ds, err)) != BP_OK) return st;
+    if ((st = bp_dataset_place_features(ds, err)) != BP_OK) return st;
+    if (ds->n_features == 0) return bp_error_set(err, BP_ERR_DATA, "%s: no feature columns", ds->source);
     ds->n_rows = ds->n_records - (L->o->missing == BP_MISSING_DROP ? ds->n_missing_rows : 0);
     if (ds->n_rows == 0)
         return bp_error_set(err, BP_ERR_DATA, "%s: every row has a missing value", ds->source);

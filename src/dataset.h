@@ -51,9 +51,10 @@ struct bp_dataset {
     bp_cell_pos missing_shown[BP_MISSING_SHOWN];
 };
 
-/* One-hot features carry the number of their categorical column (1 for
- * the first): fills ds->groups once n_features is set; NULL without any. */
-bp_status bp_dataset_assign_groups(bp_dataset *ds, bp_error *err);
+/* Lays the features out from the columns' kinds: each column's first
+ * feature, n_features, and ds->groups (one-hot features carry the number of
+ * their categorical column, 1 for the first; NULL without any). */
+bp_status bp_dataset_place_features(bp_dataset *ds, bp_error *err);
 
 /* Column index named by text (a header name, or a 1-based number). */
 bp_status bp_dataset_find_column(const bp_dataset *ds, const char *text, size_t *column,

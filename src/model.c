@@ -79,15 +79,7 @@ static bp_status schema_new(bp_dataset **out, const char *source, bp_task task, 
 /* Feature offsets and the class arrays, once columns and labels are in. */
 static bp_status schema_finish(bp_dataset *ds, bp_error *err)
 {
-    size_t n = 0;
-    for (size_t c = 0; c < ds->n_columns; c++) {
-        bp_column *col = &ds->columns[c];
-        col->feature = n;
-        if (col->kind == BP_COL_NUMERIC) n++;
-        else if (col->kind == BP_COL_CATEGORICAL) n += col->categories.count;
-    }
-    ds->n_features = n;
-    bp_status st = bp_dataset_assign_groups(ds, err);
+    bp_status st = bp_dataset_place_features(ds, err);
     if (st != BP_OK) return st;
     size_t k = ds->labels.count;
     ds->class_names = malloc((k ? k : 1) * sizeof *ds->class_names);
