@@ -278,6 +278,25 @@ static void scores_free(scores *s)
     free(s->y_hat);
 }
 
+/* Empty scores for the model's task, which the evaluation records too. */
+static void scores_start(scores *s, const bp_model *m, bp_evaluation *ev)
+{
+    memset(s, 0, sizeof *s);
+    s->task = ev->task = m->schema->task;
+    s->k = m->schema->n_classes;
+}
+
+/* The metrics of the collected scores (when st is BP_OK), then frees them. */
+static bp_status scores_finish(scores *s, bp_status st, bp_evaluation *ev, bp_error *err)
+{
+    if (st == BP_OK && s->task == BP_TASK_REGRESSION)
+        ev->regression = bp_metrics_regression(s->y, s->y_hat, NULL, s->n);
+    else if (st == BP_OK)
+        st = bp_metrics_classification(&ev->metrics, s->actual, s->predicted, s->proba, s->n, s->k, err);
+    scores_free(s);
+    return st;
+}
+
 /* p resized to cap items of size bytes; NULL (p untouched) on failure. */
 static void *resized(void *p, size_t cap, size_t size)
 {
@@ -333,16 +352,9 @@ bp_status bp_model_evaluate(bp_model *m, const char *path, const bp_predict_opti
     else bp_predict_defaults(&opts);
     opts.need_target = 1;
     scores s;
-    memset(&s, 0, sizeof s);
-    s.task = ev->task = m->schema->task;
-    s.k = m->schema->n_classes;
+    scores_start(&s, m, ev);
     bp_status st = bp_model_predict_file(m, path, &opts, collect_score, &s, &ev->summary, err);
-    if (st == BP_OK && s.task == BP_TASK_REGRESSION)
-        ev->regression = bp_metrics_regression(s.y, s.y_hat, NULL, s.n);
-    else if (st == BP_OK)
-        st = bp_metrics_classification(&ev->metrics, s.actual, s.predicted, s.proba, s.n, s.k, err);
-    scores_free(&s);
-    return st;
+    return scores_finish(&s, st, ev, err);
 }
 
 bp_status bp_model_evaluate_rows(bp_model *m, const bp_dataset *ds, const size_t *rows, size_t n,
@@ -353,9 +365,7 @@ bp_status bp_model_evaluate_rows(bp_model *m, const bp_dataset *ds, const size_t
         ds->n_classes != m->schema->n_classes)
         return bp_error_set(err, BP_ERR_ARG, "%s is not encoded the way the model was trained", ds->source);
     scores s;
-    memset(&s, 0, sizeof s);
-    s.task = ev->task = m->schema->task;
-    s.k = m->schema->n_classes;
+    scores_start(&s, m, ev);
     bp_status st = BP_OK;
     for (size_t i = 0; st == BP_OK && i < n; i++) {
         size_t r = rows ? rows[i] : i;
@@ -372,12 +382,7 @@ bp_status bp_model_evaluate_rows(bp_model *m, const bp_dataset *ds, const size_t
         st = collect_score(&s, &p, err);
     }
     ev->summary.rows = s.n;
-    if (st == BP_OK && s.task == BP_TASK_REGRESSION)
-        ev->regression = bp_metrics_regression(s.y, s.y_hat, NULL, s.n);
-    else if (st == BP_OK)
-        st = bp_metrics_classification(&ev->metrics, s.actual, s.predicted, s.proba, s.n, s.k, err);
-    scores_free(&s);
-    return st;
+    return scores_finish(&s, st, ev, err);
 }
 
 void bp_evaluation_free(bp_evaluation *ev)
