@@ -3,23 +3,12 @@
 # nothing but pkg-config (shared and static), the soname and the exported
 # symbols, a staged (DESTDIR) install, and `make uninstall` leaving no file.
 # Usage: BUILD=build sh tests/install.sh
-set -u
-BUILD="${BUILD:-build}"
+. "$(dirname "$0")/sh/harness.sh"
 CC="${CC:-cc}"
-pass=0
-fail=0
-skip=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "not ok: $*"; }
-
-finish() {
-    if [ "$skip" -gt 0 ]; then
-        echo "$pass passed, $fail failed, $skip skipped"
-    else
-        echo "$pass passed, $fail failed"
-    fi
-    [ "$fail" -eq 0 ]
+# The result line, and the end of the script (also when it cannot go on).
+finish_now() {
+    finish
     exit
 }
 
@@ -29,7 +18,7 @@ case "$BUILD" in
     # does not carry; the plain build covers installation.
     echo "skip: install test on the sanitizer build $BUILD"
     skip=1
-    finish
+    finish_now
     ;;
 esac
 
@@ -37,11 +26,9 @@ if ! command -v pkg-config >/dev/null 2>&1; then
     echo "not ok: pkg-config is not installed: the install test needs it"
     echo "        (apt-get install pkg-config; .ci/run should install it with the other tools)"
     fail=1
-    finish
+    finish_now
 fi
 
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 PREFIX="$TMP/prefix"
 # The build settings the directory name stands for.
 REAL=double
@@ -68,7 +55,7 @@ SOMAJOR=${SOVER%%.*}
 # --- install
 if run_make "$TMP/install.log" install PREFIX="$PREFIX"; then ok; else
     bad "make install PREFIX=$PREFIX"
-    finish
+    finish_now
 fi
 
 cat >"$TMP/expected" <<EOF
