@@ -42,21 +42,9 @@ void bp_optim_free(bp_optim *opt)
     opt->velocity = opt->second = NULL;
 }
 
-/* Plain SGD and momentum without L2, the common case, a vector at a time
- * (vec.h). Each element gets exactly the arithmetic of the scalar loops below. */
-static void sgd_step(bp_real *restrict params, const bp_real *restrict grad, size_t n, bp_real rate)
-{
-    size_t i = 0;
-    for (; i + BP_VEC <= n; i += BP_VEC) {
-        bp_vec p, g;
-        bp_vec_load(&p, params + i);
-        bp_vec_load(&g, grad + i);
-        p -= rate * g;
-        bp_vec_store(params + i, &p);
-    }
-    for (; i < n; i++) params[i] -= rate * grad[i];
-}
-
+/* Momentum without L2, the common case, a vector at a time (vec.h). Each
+ * element gets exactly the arithmetic of the scalar loop below. (Plain SGD
+ * without L2 never comes here: training steps it in place, train.c.) */
 static void momentum_step(bp_real *restrict params, bp_real *restrict velocity,
                           const bp_real *restrict grad, size_t n, bp_real rate, bp_real mu)
 {
@@ -89,10 +77,6 @@ void bp_optim_step(bp_optim *opt, bp_real *params, const bp_real *grad, double l
 {
     const bp_real rate = (bp_real)lr, mu = (bp_real)opt->momentum;
     opt->steps++;
-    if (opt->l2 == 0 && opt->kind == BP_OPT_SGD) {
-        sgd_step(params, grad, opt->n, rate);
-        return;
-    }
     if (opt->l2 == 0 && opt->kind == BP_OPT_MOMENTUM) {
         momentum_step(params, opt->velocity, grad, opt->n, rate, mu);
         return;
