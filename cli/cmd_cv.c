@@ -193,11 +193,7 @@ static void json_summary(cli_json *j, const cv_outcome *o)
 static int print_json(const cv_outcome *o, const cli_settings *settings)
 {
     cli_json j;
-    cli_json_init(&j, stdout, 0);
-    cli_json_object(&j, NULL);
-    cli_json_string(&j, "command", "cv");
-    cli_json_size(&j, "schema_version", 1);
-    cli_json_string(&j, "backprop_version", BP_VERSION);
+    cli_json_begin_output(&j, stdout, "cv");
     cli_json_string(&j, "task", o->res.values ? "regression" : "classification");
     cli_json_data(&j, "data", o->ds, o->class_counts);
     cli_json_settings(&j, "config", settings);

@@ -23,11 +23,7 @@ static const char eval_usage[] =
 static void print_json(const bp_evaluation *ev, const bp_model *m, const char *model, const char *file)
 {
     cli_json j;
-    cli_json_init(&j, stdout, 0);
-    cli_json_object(&j, NULL);
-    cli_json_string(&j, "command", "eval");
-    cli_json_size(&j, "schema_version", 1);
-    cli_json_string(&j, "backprop_version", BP_VERSION);
+    cli_json_begin_output(&j, stdout, "eval");
     cli_json_string(&j, "model", model);
     cli_json_record(&j, "data");
     cli_json_string(&j, "source", file);

@@ -96,11 +96,7 @@ static void json_begin(writer *w)
 {
     cli_json *j = &w->j;
     int classification = bp_model_task(w->m) == BP_TASK_CLASSIFICATION;
-    cli_json_init(j, w->f, 0);
-    cli_json_object(j, NULL);
-    cli_json_string(j, "command", "predict");
-    cli_json_size(j, "schema_version", 1);
-    cli_json_string(j, "backprop_version", BP_VERSION);
+    cli_json_begin_output(j, w->f, "predict");
     cli_json_string(j, "model", w->model_path);
     cli_json_record(j, "data");
     cli_json_string(j, "source", w->data_path);

@@ -204,6 +204,15 @@ static void json_key(char *out, size_t size, const char *option)
         if (*p == '-') *p = '_';
 }
 
+void cli_json_begin_output(cli_json *j, FILE *f, const char *command)
+{
+    cli_json_init(j, f, 0);
+    cli_json_object(j, NULL);
+    cli_json_string(j, "command", command);
+    cli_json_size(j, "schema_version", 1);
+    cli_json_string(j, "backprop_version", BP_VERSION);
+}
+
 void cli_json_settings(cli_json *j, const char *key, const cli_settings *s)
 {
     cli_json_object(j, key);

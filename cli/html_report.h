@@ -58,6 +58,9 @@ void cli_json_settings(cli_json *j, const char *key, const cli_settings *s);
 size_t *cli_class_counts(const bp_dataset *ds);
 /* Prints "out of memory" and returns the exit status for it. */
 int cli_out_of_memory(void);
+/* Starts a command's JSON document on f (docs/json.md): the top-level
+ * object with "command", "schema_version" and "backprop_version". */
+void cli_json_begin_output(cli_json *j, FILE *f, const char *command);
 /* "data": {...}: source, rows, features, and the classes with their counts
  * (class_counts) or the regression target's range. */
 void cli_json_data(cli_json *j, const char *key, const bp_dataset *ds, const size_t *class_counts);
