@@ -1,6 +1,7 @@
 #include "threads.h"
 
 #include "error.h"
+#include "placement.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -39,6 +40,7 @@ struct bp_pool {
     size_t n_threads;        /* workers, the caller included */
     pool_helper *helpers;    /* n_threads - 1 of them */
     size_t n_started;        /* helpers whose thread is running */
+    bp_placement placement;  /* where helpers first run (placement.h) */
     unsigned char *scratch;  /* n_threads * BP_POOL_SCRATCH_BYTES */
     pthread_mutex_t lock;
     pthread_cond_t wake;     /* helpers wait here for a new job */
@@ -112,6 +114,7 @@ static void *helper_main(void *arg)
 {
     pool_helper *self = arg;
     bp_pool *pool = self->pool;
+    bp_placement_release(&pool->placement);
     uint32_t seen = 0;
     for (;;) {
         spin_until_announced(pool, seen);
@@ -221,11 +224,12 @@ static void stop_helpers(bp_pool *pool)
 
 static bp_status start_helpers(bp_pool *pool, bp_error *err)
 {
+    bp_placement_init(&pool->placement);
     for (size_t h = 0; h + 1 < pool->n_threads; h++) {
         pool_helper *helper = &pool->helpers[h];
         helper->pool = pool;
         helper->worker = h + 1;
-        int rc = pthread_create(&helper->thread, NULL, helper_main, helper);
+        int rc = bp_placement_start(&pool->placement, h, &helper->thread, helper_main, helper);
         if (rc != 0)
             return bp_error_set(err, BP_ERR_NOMEM,
                                 "cannot start worker thread %zu of %zu (error %d)",
