@@ -75,28 +75,93 @@ static void add_to(bp_real *acc, const bp_real *v, size_t n)
     for (; j < n; j++) acc[j] += v[j];
 }
 
+/* ------------------------------------------------ element-wise passes
+ *
+ * The passes between the products (bias and activation, derivative, bias
+ * sums) go element by element or column by column, so they are split
+ * between the pool's threads in parts whose results do not depend on how
+ * the work is cut: the same bits on any number of threads. Below this
+ * many elements a pass stays on the calling thread. */
+#define PARALLEL_MIN_ELEMENTS ((size_t)1 << 15)
+
+/* A pass over [0, count) cut into one part per worker, each part a
+ * multiple of `grain` long (except the last). */
+typedef struct split_pass {
+    void (*run)(const struct split_pass *pass, size_t begin, size_t end);
+    size_t count, grain, parts;
+    bp_net *net;
+    size_t layer, n_rows, width;
+    bp_real *data;
+    const bp_real *other;
+} split_pass;
+
+static void split_pass_part(void *ctx, size_t part)
+{
+    const split_pass *pass = ctx;
+    size_t per = (pass->count + pass->parts - 1) / pass->parts;
+    per = (per + pass->grain - 1) / pass->grain * pass->grain;
+    size_t begin = part * per, end = begin + per;
+    if (end > pass->count) end = pass->count;
+    if (begin < end) pass->run(pass, begin, end);
+}
+
+static void run_split(bp_batch_ws *ws, split_pass *pass, size_t elements)
+{
+    pass->parts = elements >= PARALLEL_MIN_ELEMENTS ? bp_pool_size(ws->pool) : 1;
+    if (pass->parts > 1) {
+        bp_pool_run(ws->pool, split_pass_part, pass, pass->parts);
+    } else {
+        pass->run(pass, 0, pass->count);
+    }
+}
+
+/* Rows [begin, end) of layer `layer`'s outputs: + bias, then the activation. */
+static void bias_and_activation(const split_pass *pass, size_t begin, size_t end)
+{
+    const bp_real *b = bp_net_bias(pass->net, pass->layer);
+    for (size_t r = begin; r < end; r++) {
+        bp_real *row = pass->data + r * pass->width;
+        add_to(row, b, pass->width);
+        bp_activate(pass->net->act[pass->layer], row, pass->width);
+    }
+}
+
+/* Elements [begin, end) of the deltas times the derivative at the outputs. */
+static void times_derivative_part(const split_pass *pass, size_t begin, size_t end)
+{
+    bp_times_derivative(pass->net->act[pass->layer], pass->data + begin, pass->other + begin,
+                        end - begin);
+}
+
+/* Columns [begin, end) of the mean over the rows of the deltas. */
+static void bias_gradient_part(const split_pass *pass, size_t begin, size_t end)
+{
+    const bp_real scale = (bp_real)1 / (bp_real)pass->n_rows;
+    bp_real *gb = pass->data + begin;
+    size_t cols = end - begin;
+    for (size_t j = 0; j < cols; j++) gb[j] = 0;
+    for (size_t r = 0; r < pass->n_rows; r++) add_to(gb, pass->other + r * pass->width + begin, cols);
+    for (size_t j = 0; j < cols; j++) gb[j] *= scale;
+}
+
 /* Z = X W^T + b, then the activation, row by row. */
 static void forward_layer(bp_net *net, bp_batch_ws *ws, size_t l, const bp_real *in, size_t n)
 {
     size_t n_in = net->width[l], n_out = net->width[l + 1];
     bp_real *out = ws->act + ws->offset[l];
-    const bp_real *b = bp_net_bias(net, l);
     bp_gemm(pool_for(ws, n, n_out, n_in), ws->isa, BP_NO_TRANS, BP_TRANS, n, n_out, n_in, 1, in, n_in,
             bp_net_weights(net, l), n_in, 0, out, n_out);
-    for (size_t r = 0; r < n; r++) {
-        bp_real *row = out + r * n_out;
-        add_to(row, b, n_out);
-        bp_activate(net->act[l], row, n_out);
-    }
+    split_pass pass = {.run = bias_and_activation, .count = n, .grain = 1, .net = net, .layer = l,
+                       .width = n_out, .data = out};
+    run_split(ws, &pass, n * n_out);
 }
 
 /* Mean over the batch of layer l's deltas: the bias gradient. */
-static void bias_gradient(const bp_real *d, size_t n, size_t n_out, bp_real *gb)
+static void bias_gradient(bp_batch_ws *ws, const bp_real *d, size_t n, size_t n_out, bp_real *gb)
 {
-    const bp_real scale = (bp_real)1 / (bp_real)n;
-    for (size_t j = 0; j < n_out; j++) gb[j] = 0;
-    for (size_t r = 0; r < n; r++) add_to(gb, d + r * n_out, n_out);
-    for (size_t j = 0; j < n_out; j++) gb[j] *= scale;
+    split_pass pass = {.run = bias_gradient_part, .count = n_out, .grain = BP_VEC, .n_rows = n,
+                       .width = n_out, .data = gb, .other = d};
+    run_split(ws, &pass, n * n_out);
 }
 
 /* The deltas of layer l - 1 from those of layer l (through its weights as
@@ -109,7 +174,9 @@ static void deltas_below(bp_net *net, bp_batch_ws *ws, size_t l, size_t n)
     const bp_real *a_prev = ws->act + ws->offset[l - 1];
     bp_gemm(pool_for(ws, n, n_in, n_out), ws->isa, BP_NO_TRANS, BP_NO_TRANS, n, n_in, n_out, 1, d, n_out,
             bp_net_weights(net, l), n_in, 0, d_prev, n_in);
-    bp_times_derivative(net->act[l - 1], d_prev, a_prev, n * n_in);
+    split_pass pass = {.run = times_derivative_part, .count = n * n_in, .grain = BP_VEC, .net = net,
+                       .layer = l - 1, .data = d_prev, .other = a_prev};
+    run_split(ws, &pass, n * n_in);
 }
 
 /* gW = alpha * d^T in (+ gW when accumulate): the weight gradient of layer
@@ -129,7 +196,7 @@ static void backward_layer(bp_net *net, bp_batch_ws *ws, size_t l, size_t n, bp_
 {
     size_t n_out = net->width[l + 1];
     weight_product(net, ws, l, n, (bp_real)1 / (bp_real)n, grad + net->w_offset[l], 0);
-    bias_gradient(ws->delta + ws->offset[l], n, n_out, grad + net->b_offset[l]);
+    bias_gradient(ws, ws->delta + ws->offset[l], n, n_out, grad + net->b_offset[l]);
     if (l > 0) deltas_below(net, ws, l, n);
 }
 
@@ -142,7 +209,7 @@ static void sgd_layer(bp_net *net, bp_batch_ws *ws, size_t l, size_t n, bp_real 
     if (l > 0) deltas_below(net, ws, l, n);
     weight_product(net, ws, l, n, -lr / (bp_real)n, bp_net_weights(net, l), 1);
     bp_real *b = bp_net_bias(net, l);
-    bias_gradient(ws->delta + ws->offset[l], n, n_out, ws->bias_step);
+    bias_gradient(ws, ws->delta + ws->offset[l], n, n_out, ws->bias_step);
     for (size_t j = 0; j < n_out; j++) b[j] -= lr * ws->bias_step[j];
 }
 
