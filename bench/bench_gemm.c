@@ -4,7 +4,7 @@
  *
  *   cc -std=c11 -O2 -ffp-contract=off -D_POSIX_C_SOURCE=200809L \
  *      -Iinclude -Isrc bench/bench_gemm.c src/kernels.c src/threads.c \
- *      src/error.c -lm -lpthread -o bench_gemm
+ *      src/placement.c src/error.c -lm -lpthread -o bench_gemm
  *   ./bench_gemm [threads] [isa]
  *
  * Add -DBP_REAL_FLOAT for the float build; for the OpenBLAS backend add
