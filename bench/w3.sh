@@ -10,7 +10,7 @@
 # FLOAT_BUILD/libbackprop.a, (re)made with `make REAL=float`. PyTorch
 # (python3-torch) is installed with apt-get when missing, or skipped.
 #
-# Environment: RUNS=N (samples per configuration, default 3), QUICK=1 (4096
+# Environment: RUNS=N (samples per configuration, default 5), QUICK=1 (4096
 # rows, 1 epoch), PYTHON (default /usr/bin/python3), CC, FLOAT_BUILD.
 #
 # Exit status: 0 when our driver ran in every configuration; the targets
@@ -24,7 +24,7 @@ OUT="$BUILD/bench"
 mkdir -p "$OUT"
 . bench/lib.sh
 
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 ROWS=16384
 EPOCHS=3
 if [ "$QUICK" = 1 ]; then
