@@ -1,5 +1,6 @@
 #include "activation.h"
 #include "error.h"
+#include "kernels.h"
 #include "names.h"
 #include "real.h"
 #include "vec.h"
@@ -20,9 +21,34 @@ static void softmax(bp_real *v, size_t n)
     for (size_t i = 0; i < n; i++) v[i] /= sum;
 }
 
+/* The element-wise loops below are compiled once per vector width, as the
+ * matrix kernels are (kernels.c): the baseline x86-64 build would run
+ * each 8-wide operation as several SSE2 instructions. The arithmetic is
+ * the same in every variant (no contraction: -ffp-contract=off), so are
+ * the bits; the CPU picks the variant at each call. */
+#define INLINE static inline __attribute__((always_inline))
+#if defined(__x86_64__) && !defined(BP_NO_SIMD)
+#define ISA_VARIANTS(name, params, args)                                                       \
+    static void name##_plain params { name##_body args; }                                     \
+    __attribute__((target("avx2"))) static void name##_avx2 params { name##_body args; }      \
+    __attribute__((target("avx512f"))) static void name##_avx512 params { name##_body args; } \
+    static void name params                                                                    \
+    {                                                                                          \
+        switch (bp_cpu_isa()) {                                                                \
+        case BP_ISA_AVX512: name##_avx512 args; return;                                        \
+        case BP_ISA_AVX2: name##_avx2 args; return;                                            \
+        case BP_ISA_PORTABLE: break;                                                           \
+        }                                                                                      \
+        name##_plain args;                                                                     \
+    }
+#else
+#define ISA_VARIANTS(name, params, args) \
+    static void name params { name##_body args; }
+#endif
+
 /* ReLU and leaky ReLU a vector at a time (vec.h): the sign test picks each
  * element's bits, exactly as the scalar expression picks its value. */
-static void relu(bp_real *v, size_t n)
+INLINE void relu_body(bp_real *v, size_t n)
 {
     size_t i = 0;
     for (; i + BP_VEC <= n; i += BP_VEC) {
@@ -35,7 +61,7 @@ static void relu(bp_real *v, size_t n)
     for (; i < n; i++) v[i] = bp_activation_value(BP_ACT_RELU, v[i]);
 }
 
-static void leaky_relu(bp_real *v, size_t n)
+INLINE void leaky_relu_body(bp_real *v, size_t n)
 {
     size_t i = 0;
     for (; i + BP_VEC <= n; i += BP_VEC) {
@@ -49,8 +75,11 @@ static void leaky_relu(bp_real *v, size_t n)
     for (; i < n; i++) v[i] = bp_activation_value(BP_ACT_LEAKY, v[i]);
 }
 
+ISA_VARIANTS(relu, (bp_real * v, size_t n), (v, n))
+ISA_VARIANTS(leaky_relu, (bp_real * v, size_t n), (v, n))
+
 /* The derivative of act at each out[i], a vector at a time, as d[i] *=. */
-static void times_derivative_vec(bp_activation act, bp_vec *d, const bp_vec *out)
+INLINE void times_derivative_vec(bp_activation act, bp_vec *d, const bp_vec *out)
 {
     const bp_vec one = (bp_vec){0} + 1;
     bp_vec_bits positive = *out > 0;
@@ -68,7 +97,7 @@ static void times_derivative_vec(bp_activation act, bp_vec *d, const bp_vec *out
     }
 }
 
-void bp_times_derivative(bp_activation act, bp_real *d, const bp_real *out, size_t n)
+INLINE void times_derivative_body(bp_activation act, bp_real *d, const bp_real *out, size_t n)
 {
     size_t i = 0;
     for (; i + BP_VEC <= n; i += BP_VEC) {
@@ -79,6 +108,15 @@ void bp_times_derivative(bp_activation act, bp_real *d, const bp_real *out, size
         bp_vec_store(d + i, &dv);
     }
     for (; i < n; i++) d[i] *= bp_activation_derivative(act, out[i]);
+}
+
+ISA_VARIANTS(times_derivative,
+             (bp_activation act, bp_real * d, const bp_real * out, size_t n),
+             (act, d, out, n))
+
+void bp_times_derivative(bp_activation act, bp_real *d, const bp_real *out, size_t n)
+{
+    times_derivative(act, d, out, n);
 }
 
 void bp_activate(bp_activation act, bp_real *v, size_t n)
