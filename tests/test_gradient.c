@@ -110,6 +110,14 @@ static void test_gradients_match_finite_differences(void)
             }
 }
 
+/* The largest |a[i] - b[i]| over n parameters. */
+static double largest_difference(const bp_real *a, const bp_real *b, size_t n)
+{
+    double worst = 0;
+    for (size_t i = 0; i < n; i++) worst = fmax(worst, fabs((double)a[i] - (double)b[i]));
+    return worst;
+}
+
 /* Online SGD and the batch path with one row per batch give the same model. */
 static void test_batch_of_one_matches_online(void)
 {
@@ -144,9 +152,7 @@ static void test_batch_of_one_matches_online(void)
             bp_batch_gradient(batched, &ws, 1, BP_LOSS_SSE, grad);
             for (size_t i = 0; i < n_params; i++) params[i] -= (bp_real)0.3 * grad[i];
         }
-    const bp_real *a = bp_net_params(online, NULL);
-    double worst = 0;
-    for (size_t i = 0; i < n_params; i++) worst = fmax(worst, fabs((double)a[i] - (double)params[i]));
+    double worst = largest_difference(bp_net_params(online, NULL), params, n_params);
     CHECK(worst < (sizeof(bp_real) == 4 ? 1e-4 : 1e-12));
     free(grad);
     bp_batch_ws_free(&ws);
@@ -167,7 +173,9 @@ static void test_fused_batch_sgd_matches_gradient_then_step(void)
     bp_rng rng;
     bp_rng_seed(&rng, 8);
     bp_net_init(fused, BP_INIT_XAVIER, &rng);
+    bp_net *start;
     CHECK(bp_net_clone(&stepped, fused, &err) == BP_OK);
+    CHECK(bp_net_clone(&start, fused, &err) == BP_OK);
     bp_batch_ws ws_a, ws_b;
     CHECK(bp_batch_ws_init(&ws_a, fused, ROWS, 1, &err) == BP_OK);
     CHECK(bp_batch_ws_init(&ws_b, stepped, ROWS, 2, &err) == BP_OK);
@@ -186,16 +194,8 @@ static void test_fused_batch_sgd_matches_gradient_then_step(void)
         for (size_t i = 0; i < n_params; i++) params[i] -= (bp_real)0.2 * grad[i];
     }
     const bp_real *a = bp_net_params(fused, NULL);
-    double worst = 0, moved = 0;
-    bp_net *start;
-    CHECK(bp_net_clone(&start, fused, &err) == BP_OK);
-    bp_rng_seed(&rng, 8);
-    bp_net_init(start, BP_INIT_XAVIER, &rng);
-    const bp_real *p0 = bp_net_params(start, NULL);
-    for (size_t i = 0; i < n_params; i++) {
-        worst = fmax(worst, fabs((double)a[i] - (double)params[i]));
-        moved = fmax(moved, fabs((double)a[i] - (double)p0[i]));
-    }
+    double worst = largest_difference(a, params, n_params);
+    double moved = largest_difference(a, bp_net_params(start, NULL), n_params);
     CHECK(moved > 0.01); /* training did move the weights */
     CHECK(worst < (sizeof(bp_real) == 4 ? 1e-4 : 1e-12));
     CHECK(fabs(loss_a - loss_b) < (sizeof(bp_real) == 4 ? 1e-3 : 1e-9));
