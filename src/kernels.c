@@ -8,6 +8,11 @@
  * micro-kernel over all pairs of panels: an mr x nr block of C stays in
  * vector registers for the whole kc loop and is then added into C.
  *
+ * A panel matrix (kernels.h) is op(B) already in micro-panels: of full
+ * height rather than kc, so any k block of a panel is a contiguous piece
+ * and the kernel reads it in place. As C, the kernel writes its tiles into
+ * the panels with a row stride of nr.
+ *
  * Determinism: every C element is accumulated in one register lane as
  * fma(a, b, acc) for k in order within a k block, and the k blocks (whose
  * size depends on k and the isa only) are added into C in order. The tile
@@ -167,7 +172,8 @@ struct gemm_job {
     const bp_real *B;
     size_t ldb;
     bp_real *C;
-    size_t ldc;
+    size_t ldc;            /* unused when C is a panel matrix */
+    int c_panels;          /* C is a panel matrix (of height m) */
     size_t kc;             /* k block size, from k and the path alone */
     size_t mc_cap, nc_cap; /* rows of A / columns of B the buffers hold */
     size_t group_rows;     /* rows of C per task */
@@ -182,6 +188,19 @@ struct gemm_job {
 /* Transposing copies go a few k steps at a time, so that the lines being
  * read and written stay in L1. */
 #define PACK_K_CHUNK 8
+
+/* For op(B) = P^T, P a panel matrix of height ldb: op(B)'s rows are P's
+ * columns, which lie in P's panels in pieces of at most nr. Of op(B)'s rows
+ * [from .. to), the piece in from's panel is *depth rows long and starts
+ * at the returned address, P(col, from); op(B)'s next columns (P's next
+ * rows) follow at a stride of nr. */
+static const bp_real *panel_piece(const gemm_job *job, size_t from, size_t to,
+                                  size_t col, size_t *depth)
+{
+    size_t nr = job->path->nr, panel = from / nr, end = min_size(to, (panel + 1) * nr);
+    *depth = end - from;
+    return job->B + panel * nr * job->ldb + col * nr + (from - panel * nr);
+}
 
 /* dst[kk*ld + r] = src[r*ls + kk] for r < rows, kk < depth. */
 static void transpose_scalar(const bp_real *src, size_t ls, size_t rows,
@@ -226,6 +245,11 @@ static void pack_b_scalar(const gemm_job *job, size_t p0, size_t kb, size_t j0,
             for (size_t kk = 0; kk < kb; kk++)
                 memcpy(d + kk * nr, job->B + (p0 + kk) * job->ldb + j0 + j,
                        panel_cols * sizeof *d);
+        } else if (job->tb == BP_PANELS_TRANS) {
+            for (size_t kk = 0, depth = 0; kk < kb; kk += depth) {
+                const bp_real *s = panel_piece(job, p0 + kk, p0 + kb, j0 + j, &depth);
+                transpose_scalar(s, nr, panel_cols, depth, d + kk * nr, nr);
+            }
         } else {
             transpose_scalar(job->B + (j0 + j) * job->ldb + p0, job->ldb,
                              panel_cols, kb, d, nr);
@@ -514,6 +538,12 @@ static ALWAYS_INLINE TARGET_AVX2 void transpose_simd(const bp_real *src, size_t 
             if (job->tb == BP_TRANS) {                                       \
                 s = job->B + (j0 + j) * job->ldb + p0;                       \
                 transpose_simd(s, job->ldb, panel_cols, kb, d, (NR));        \
+            } else if (job->tb == BP_PANELS_TRANS) {                         \
+                for (size_t kk = 0, depth = 0; kk < kb; kk += depth) {       \
+                    s = panel_piece(job, p0 + kk, p0 + kb, j0 + j, &depth);  \
+                    transpose_simd(s, (NR), panel_cols, depth,               \
+                                   d + kk * (NR), (NR));                     \
+                }                                                            \
             } else if (panel_cols == (NR)) {                                 \
                 s = job->B + p0 * job->ldb + j0 + j;                         \
                 for (size_t kk = 0; kk < kb; kk++)                           \
@@ -587,11 +617,22 @@ static void worker_buffers(const gemm_job *job, size_t worker, bp_real **a_buf,
     *b_buf = base + a_elems;
 }
 
+/* The address of C(i, j) (j a multiple of nr) and the row stride there. */
+static bp_real *c_at(const gemm_job *job, size_t i, size_t j, size_t *ld)
+{
+    if (job->c_panels) {
+        *ld = job->path->nr;
+        return job->C + j * job->m + i * job->path->nr;
+    }
+    *ld = job->ldc;
+    return job->C + i * job->ldc + j;
+}
+
 /* C[i0 .. i0+rows) x [j0 .. j0+cols) for one k block: A packed here in
- * blocks of at most mc_cap rows, B already packed in b_buf. */
+ * blocks of at most mc_cap rows; B's micro-panels at b, b_step apart. */
 static void multiply_k_block(const gemm_job *job, size_t i0, size_t rows,
                              size_t j0, size_t cols, size_t p0, size_t kb,
-                             const bp_real *b_buf, bp_real *a_buf)
+                             const bp_real *b, size_t b_step, bp_real *a_buf)
 {
     const gemm_path *path = job->path;
     int first = p0 == 0;
@@ -601,27 +642,35 @@ static void multiply_k_block(const gemm_job *job, size_t i0, size_t rows,
         size_t mc = min_size(job->mc_cap, rows - ic);
         path->pack_a(job, i0 + ic, mc, p0, kb, a_buf);
         for (size_t j = 0; j < cols; j += path->nr) {
-            size_t panel_cols = min_size(path->nr, cols - j);
-            bp_real *c = job->C + (i0 + ic) * job->ldc + j0 + j;
+            size_t panel_cols = min_size(path->nr, cols - j), ldc;
+            bp_real *c = c_at(job, i0 + ic, j0 + j, &ldc);
+            const bp_real *b_panel = b + j / path->nr * b_step;
             for (size_t i = 0; i < mc; i += path->mr)
                 path->kernel(min_size(path->mr, mc - i), panel_cols, kb,
-                             a_buf + i * kb, b_buf + j * kb, c + i * job->ldc,
-                             job->ldc, job->alpha, beta, overwrite);
+                             a_buf + i * kb, b_panel, c + i * ldc, ldc,
+                             job->alpha, beta, overwrite);
         }
     }
 }
 
 /* One task: C[i0 .. i0+rows) x [j0 .. j0+cols), every k block in order;
- * the B block is packed once per k block, in pieces of nc_cap columns. */
+ * the B block is packed once per k block, in pieces of nc_cap columns --
+ * unless B is a panel matrix, whose panels the kernel reads as they are. */
 static void compute_tile(const gemm_job *job, size_t i0, size_t rows, size_t j0,
                          size_t cols, bp_real *a_buf, bp_real *b_buf)
 {
+    size_t nr = job->path->nr;
     for (size_t p0 = 0; p0 < job->k; p0 += job->kc) {
         size_t kb = min_size(job->kc, job->k - p0);
         for (size_t jc = 0; jc < cols; jc += job->nc_cap) {
             size_t nc = min_size(job->nc_cap, cols - jc);
-            job->path->pack_b(job, p0, kb, j0 + jc, nc, b_buf);
-            multiply_k_block(job, i0, rows, j0 + jc, nc, p0, kb, b_buf, a_buf);
+            if (job->tb == BP_PANELS) {
+                const bp_real *b = job->B + (j0 + jc) * job->ldb + p0 * nr;
+                multiply_k_block(job, i0, rows, j0 + jc, nc, p0, kb, b, nr * job->ldb, a_buf);
+            } else {
+                job->path->pack_b(job, p0, kb, j0 + jc, nc, b_buf);
+                multiply_k_block(job, i0, rows, j0 + jc, nc, p0, kb, b_buf, nr * kb, a_buf);
+            }
         }
     }
 }
@@ -667,16 +716,17 @@ static void choose_tiles(gemm_job *job, size_t workers)
     job->row_groups = ceil_div(job->m, job->group_rows);
 }
 
-static void scale_by_beta(size_t m, size_t n, bp_real beta, bp_real *C,
-                          size_t ldc)
+/* C = beta * C (C = 0 when beta == 0, whatever C held). */
+static void scale_by_beta(const gemm_job *job)
 {
-    if (beta == 1) return;
-    for (size_t i = 0; i < m; i++) {
-        bp_real *row = C + i * ldc;
-        if (beta == 0)
-            for (size_t j = 0; j < n; j++) row[j] = 0;
-        else
-            for (size_t j = 0; j < n; j++) row[j] *= beta;
+    if (job->beta == 1) return;
+    size_t nr = job->path->nr;
+    for (size_t j = 0; j < job->n; j += nr) {
+        size_t cols = min_size(nr, job->n - j), ld;
+        for (size_t i = 0; i < job->m; i++) {
+            bp_real *row = c_at(job, i, j, &ld);
+            for (size_t c = 0; c < cols; c++) row[c] = job->beta == 0 ? 0 : row[c] * job->beta;
+        }
     }
 }
 
@@ -738,23 +788,22 @@ static void gemm_cblas(bp_trans ta, bp_trans tb, size_t m, size_t n, size_t k,
 }
 #endif
 
-void bp_gemm(bp_pool *pool, bp_isa isa, bp_trans ta, bp_trans tb,
-             size_t m, size_t n, size_t k, bp_real alpha,
-             const bp_real *A, size_t lda, const bp_real *B, size_t ldb,
-             bp_real beta, bp_real *C, size_t ldc)
+static void gemm_builtin(gemm_job *job)
 {
-    if (m == 0 || n == 0) return;
-    if (k == 0 || alpha == 0) {
-        scale_by_beta(m, n, beta, C, ldc);
+    if (job->m == 0 || job->n == 0) return;
+    if (job->k == 0 || job->alpha == 0) {
+        scale_by_beta(job);
         return;
     }
-#ifdef BP_USE_CBLAS
-    if (cblas_can_take(ta, tb, m, n, k, lda, ldb, ldc)) {
-        if (beta == 0) scale_by_beta(m, n, 0, C, ldc); /* NaNs in C ignored */
-        gemm_cblas(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
-        return;
-    }
-#endif
+    if (job->pool) run_tiles(job);
+    else run_tiles_on_stack(job);
+}
+
+static gemm_job make_job(bp_pool *pool, bp_isa isa, bp_trans ta, bp_trans tb,
+                         size_t m, size_t n, size_t k, bp_real alpha,
+                         const bp_real *A, size_t lda, const bp_real *B,
+                         size_t ldb, bp_real beta, bp_real *C, size_t ldc)
+{
     gemm_job job = {0};
     job.path = select_path(isa);
     job.ta = ta;
@@ -771,6 +820,78 @@ void bp_gemm(bp_pool *pool, bp_isa isa, bp_trans ta, bp_trans tb,
     job.C = C;
     job.ldc = ldc;
     job.pool = pool;
-    if (pool) run_tiles(&job);
-    else run_tiles_on_stack(&job);
+    return job;
+}
+
+void bp_gemm(bp_pool *pool, bp_isa isa, bp_trans ta, bp_trans tb,
+             size_t m, size_t n, size_t k, bp_real alpha,
+             const bp_real *A, size_t lda, const bp_real *B, size_t ldb,
+             bp_real beta, bp_real *C, size_t ldc)
+{
+    gemm_job job = make_job(pool, isa, ta, tb, m, n, k, alpha, A, lda, B, ldb,
+                            beta, C, ldc);
+#ifdef BP_USE_CBLAS
+    if (m != 0 && n != 0 && k != 0 && alpha != 0 && tb != BP_PANELS &&
+        tb != BP_PANELS_TRANS && cblas_can_take(ta, tb, m, n, k, lda, ldb, ldc)) {
+        if (beta == 0) scale_by_beta(&job); /* NaNs in C ignored */
+        gemm_cblas(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+        return;
+    }
+#endif
+    gemm_builtin(&job);
+}
+
+void bp_gemm_to_panels(bp_pool *pool, bp_isa isa, bp_trans ta, bp_trans tb,
+                       size_t m, size_t n, size_t k, bp_real alpha,
+                       const bp_real *A, size_t lda, const bp_real *B, size_t ldb,
+                       bp_real beta, bp_real *C)
+{
+    gemm_job job = make_job(pool, isa, ta, tb, m, n, k, alpha, A, lda, B, ldb,
+                            beta, C, 0);
+    job.c_panels = 1;
+    gemm_builtin(&job);
+}
+
+int bp_gemm_is_builtin(void)
+{
+#ifdef BP_USE_CBLAS
+    return 0;
+#else
+    return 1;
+#endif
+}
+
+/* ---------------------------------------------------------- panel matrices */
+
+size_t bp_gemm_panel_width(bp_isa isa) { return select_path(isa)->nr; }
+
+size_t bp_panels_size(bp_isa isa, size_t rows, size_t cols)
+{
+    size_t w = bp_gemm_panel_width(isa), padded = ceil_div(cols, w) * w;
+    if (padded < cols || (rows != 0 && padded > (size_t)-1 / rows)) return 0;
+    return rows * padded;
+}
+
+/* A panel matrix is what the packer of B writes for all of op(S) at once. */
+void bp_panels_pack(bp_isa isa, bp_trans ts, size_t rows, size_t cols, const bp_real *S,
+                    size_t lds, bp_real *P)
+{
+    gemm_job job = make_job(NULL, isa, BP_NO_TRANS, ts, 0, cols, rows, 1, NULL, 0, S,
+                            lds, 0, NULL, 0);
+    if (rows != 0 && cols != 0) job.path->pack_b(&job, 0, rows, 0, cols, P);
+}
+
+void bp_panels_unpack(bp_isa isa, size_t rows, size_t cols, const bp_real *P, bp_trans ts,
+                      bp_real *D, size_t ldd)
+{
+    size_t w = bp_gemm_panel_width(isa);
+    for (size_t j = 0; j < cols; j += w) {
+        size_t width = min_size(w, cols - j);
+        const bp_real *panel = P + j * rows;
+        for (size_t r = 0; r < rows; r++)
+            for (size_t c = 0; c < width; c++) {
+                if (ts == BP_NO_TRANS) D[r * ldd + j + c] = panel[r * w + c];
+                else D[(j + c) * ldd + r] = panel[r * w + c];
+            }
+    }
 }
