@@ -47,6 +47,8 @@ void bp_batch_ws_free(bp_batch_ws *ws)
     free(ws->delta);
     free(ws->offset);
     free(ws->bias_step);
+    free(ws->panels);
+    free(ws->panel_offset);
     bp_pool_free(ws->pool);
     memset(ws, 0, sizeof *ws);
 }
@@ -144,13 +146,24 @@ static void bias_gradient_part(const split_pass *pass, size_t begin, size_t end)
     for (size_t j = 0; j < cols; j++) gb[j] *= scale;
 }
 
+/* Layer l's W^T as a panel matrix (n_in x n_out), while the panels are live. */
+static bp_real *layer_panels(const bp_batch_ws *ws, size_t l)
+{
+    return ws->panels + ws->panel_offset[l];
+}
+
 /* Z = X W^T + b, then the activation, row by row. */
 static void forward_layer(bp_net *net, bp_batch_ws *ws, size_t l, const bp_real *in, size_t n)
 {
     size_t n_in = net->width[l], n_out = net->width[l + 1];
     bp_real *out = ws->act + ws->offset[l];
-    bp_gemm(pool_for(ws, n, n_out, n_in), ws->isa, BP_NO_TRANS, BP_TRANS, n, n_out, n_in, 1, in, n_in,
-            bp_net_weights(net, l), n_in, 0, out, n_out);
+    bp_pool *pool = pool_for(ws, n, n_out, n_in);
+    if (ws->panels_live)
+        bp_gemm(pool, ws->isa, BP_NO_TRANS, BP_PANELS, n, n_out, n_in, 1, in, n_in,
+                layer_panels(ws, l), n_in, 0, out, n_out);
+    else
+        bp_gemm(pool, ws->isa, BP_NO_TRANS, BP_TRANS, n, n_out, n_in, 1, in, n_in,
+                bp_net_weights(net, l), n_in, 0, out, n_out);
     split_pass pass = {.run = bias_and_activation, .count = n, .grain = 1, .net = net, .layer = l,
                        .width = n_out, .data = out};
     run_split(ws, &pass, n * n_out);
@@ -172,8 +185,13 @@ static void deltas_below(bp_net *net, bp_batch_ws *ws, size_t l, size_t n)
     const bp_real *d = ws->delta + ws->offset[l];
     bp_real *d_prev = ws->delta + ws->offset[l - 1];
     const bp_real *a_prev = ws->act + ws->offset[l - 1];
-    bp_gemm(pool_for(ws, n, n_in, n_out), ws->isa, BP_NO_TRANS, BP_NO_TRANS, n, n_in, n_out, 1, d, n_out,
-            bp_net_weights(net, l), n_in, 0, d_prev, n_in);
+    bp_pool *pool = pool_for(ws, n, n_in, n_out);
+    if (ws->panels_live)
+        bp_gemm(pool, ws->isa, BP_NO_TRANS, BP_PANELS_TRANS, n, n_in, n_out, 1, d, n_out,
+                layer_panels(ws, l), n_in, 0, d_prev, n_in);
+    else
+        bp_gemm(pool, ws->isa, BP_NO_TRANS, BP_NO_TRANS, n, n_in, n_out, 1, d, n_out,
+                bp_net_weights(net, l), n_in, 0, d_prev, n_in);
     split_pass pass = {.run = times_derivative_part, .count = n * n_in, .grain = BP_VEC, .net = net,
                        .layer = l - 1, .data = d_prev, .other = a_prev};
     run_split(ws, &pass, n * n_in);
@@ -200,6 +218,17 @@ static void backward_layer(bp_net *net, bp_batch_ws *ws, size_t l, size_t n, bp_
     if (l > 0) deltas_below(net, ws, l, n);
 }
 
+/* W^T += alpha in^T d, into layer l's panels: the same sums as
+ * weight_product's, each element's in the same order. */
+static void panel_step(bp_net *net, bp_batch_ws *ws, size_t l, size_t n, bp_real alpha)
+{
+    size_t n_in = net->width[l], n_out = net->width[l + 1];
+    const bp_real *d = ws->delta + ws->offset[l];
+    const bp_real *in = l ? ws->act + ws->offset[l - 1] : ws->x;
+    bp_gemm_to_panels(pool_for(ws, n_in, n_out, n), ws->isa, BP_TRANS, BP_NO_TRANS, n_in, n_out, n,
+                      alpha, in, n_in, d, n_out, 1, layer_panels(ws, l));
+}
+
 /* Plain SGD on layer l: its deltas first go down a layer (through the
  * weights before the step), then the step goes straight into the weights,
  * W += (-lr / n) d^T in, with no gradient buffer to write and read back. */
@@ -207,7 +236,8 @@ static void sgd_layer(bp_net *net, bp_batch_ws *ws, size_t l, size_t n, bp_real 
 {
     size_t n_out = net->width[l + 1];
     if (l > 0) deltas_below(net, ws, l, n);
-    weight_product(net, ws, l, n, -lr / (bp_real)n, bp_net_weights(net, l), 1);
+    if (ws->panels_live) panel_step(net, ws, l, n, -lr / (bp_real)n);
+    else weight_product(net, ws, l, n, -lr / (bp_real)n, bp_net_weights(net, l), 1);
     bp_real *b = bp_net_bias(net, l);
     bias_gradient(ws, ws->delta + ws->offset[l], n, n_out, ws->bias_step);
     for (size_t j = 0; j < n_out; j++) b[j] -= lr * ws->bias_step[j];
@@ -272,4 +302,52 @@ double bp_batch_sgd(bp_net *net, bp_batch_ws *ws, size_t n, bp_loss loss, bp_rea
     double sum = forward_and_output_deltas(net, ws, n, loss);
     for (size_t l = net->n_layers; l-- > 0;) sgd_layer(net, ws, l, n, lr);
     return sum;
+}
+
+/* Room for every layer's panels; offsets in ws->panel_offset. */
+static bp_status allocate_panels(const bp_net *net, bp_batch_ws *ws, bp_error *err)
+{
+    size_t total = 0;
+    ws->panel_offset = malloc(net->n_layers * sizeof *ws->panel_offset);
+    if (!ws->panel_offset) return bp_error_nomem(err, "weight panels");
+    for (size_t l = 0; l < net->n_layers; l++) {
+        size_t size = bp_panels_size(ws->isa, net->width[l], net->width[l + 1]);
+        ws->panel_offset[l] = total;
+        if (size == 0 || total + size < total)
+            return bp_error_set(err, BP_ERR_NOMEM, "weight panels of layer %zu are too large", l + 1);
+        total += size;
+    }
+    if (total > ((size_t)-1) / sizeof(bp_real)) return bp_error_nomem(err, "weight panels");
+    /* zeroed: the padding columns of the last panels stay zero */
+    ws->panels = calloc(total, sizeof *ws->panels);
+    return ws->panels ? BP_OK : bp_error_nomem(err, "weight panels");
+}
+
+bp_status bp_batch_ws_panels(const bp_net *net, bp_batch_ws *ws, bp_error *err)
+{
+    if (!bp_gemm_is_builtin() || ws->panels) return BP_OK;
+    bp_status st = allocate_panels(net, ws, err);
+    if (st != BP_OK) {
+        free(ws->panel_offset);
+        ws->panel_offset = NULL;
+    }
+    return st;
+}
+
+void bp_batch_sgd_begin(bp_net *net, bp_batch_ws *ws)
+{
+    if (!ws->panels || ws->panels_live) return;
+    for (size_t l = 0; l < net->n_layers; l++)
+        bp_panels_pack(ws->isa, BP_TRANS, net->width[l], net->width[l + 1], bp_net_weights(net, l),
+                       net->width[l], layer_panels(ws, l));
+    ws->panels_live = 1;
+}
+
+void bp_batch_sgd_end(bp_net *net, bp_batch_ws *ws)
+{
+    if (!ws->panels_live) return;
+    for (size_t l = 0; l < net->n_layers; l++)
+        bp_panels_unpack(ws->isa, net->width[l], net->width[l + 1], layer_panels(ws, l), BP_TRANS,
+                         bp_net_weights(net, l), net->width[l]);
+    ws->panels_live = 0;
 }

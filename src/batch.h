@@ -14,6 +14,9 @@ typedef struct bp_batch_ws {
     bp_real *delta;      /* same layout as act */
     size_t *offset;      /* per layer: offset into act / delta */
     bp_real *bias_step;  /* one layer's bias gradient (plain SGD) */
+    bp_real *panels;     /* each layer's W^T as a panel matrix (kernels.h) */
+    size_t *panel_offset; /* per layer: offset into panels */
+    int panels_live;     /* between bp_batch_sgd_begin and _end */
     bp_pool *pool;
     bp_isa isa;
 } bp_batch_ws;
@@ -44,5 +47,21 @@ double bp_batch_gradient(bp_net *net, bp_batch_ws *ws, size_t n, bp_loss loss, b
  * L2), but the step goes straight into the weights, layer by layer, with
  * no gradient buffer: the same step up to rounding. Returns the summed loss. */
 double bp_batch_sgd(bp_net *net, bp_batch_ws *ws, size_t n, bp_loss loss, bp_real lr);
+
+/* A run of bp_batch_sgd steps between bp_batch_sgd_begin and _end keeps
+ * the weights in the workspace, in the layout the matrix kernels read
+ * (each layer's W^T as a panel matrix, kernels.h), so that they are not
+ * packed again in every product of every step: begin copies them there,
+ * end copies them back. In between, the network's weight arrays are
+ * stale: only bp_batch_sgd and bp_batch_forward with this workspace may
+ * use the network. The steps give the same model, bit for bit, as without
+ * begin and end.
+ *
+ * bp_batch_ws_panels makes room for the panels, once; fails only for want
+ * of memory. Without that room, or with a CBLAS backend (whose GEMM packs
+ * as it likes), begin and end do nothing. */
+bp_status bp_batch_ws_panels(const bp_net *net, bp_batch_ws *ws, bp_error *err);
+void bp_batch_sgd_begin(bp_net *net, bp_batch_ws *ws);
+void bp_batch_sgd_end(bp_net *net, bp_batch_ws *ws);
 
 #endif

@@ -157,6 +157,10 @@ static bp_status trainer_init(trainer *t, bp_net *net, const bp_samples *s,
     /* Plain SGD steps in place, with no gradient buffer: one row at a time
      * the tutorial's way, or a batch at a time straight from the products. */
     t->fused_sgd = o->optimizer == BP_OPT_SGD && o->l2 == 0;
+    if (t->fused_sgd && t->batch > 1) {
+        st = bp_batch_ws_panels(net, &t->ws, err);
+        if (st != BP_OK) return st;
+    }
     if (!t->fused_sgd) {
         t->grad = calloc(net->n_params, sizeof *t->grad);
         t->decays = calloc(net->n_params, 1);
@@ -244,7 +248,7 @@ static void gather_batch(trainer *t, const size_t *rows, size_t n)
 }
 
 /* Batches from position start; as online_rows. */
-static size_t batched_rows(trainer *t, double lr, size_t start, double *sum)
+static size_t batch_steps(trainer *t, double lr, size_t start, double *sum)
 {
     for (size_t pos = start; pos < t->n_train;) {
         size_t n = t->n_train - pos < t->batch ? t->n_train - pos : t->batch;
@@ -261,6 +265,16 @@ static size_t batched_rows(trainer *t, double lr, size_t start, double *sum)
         if (stop_requested(t)) return pos;
     }
     return t->n_train;
+}
+
+/* batch_steps, with the weights in the kernels' layout while it runs (plain
+ * SGD; see bp_batch_sgd_begin). */
+static size_t batched_rows(trainer *t, double lr, size_t start, double *sum)
+{
+    bp_batch_sgd_begin(t->net, &t->ws);
+    size_t reached = batch_steps(t, lr, start, sum);
+    bp_batch_sgd_end(t->net, &t->ws);
+    return reached;
 }
 
 /* Mean loss per row, for reporting (MSE also averages over outputs). */
@@ -473,6 +487,8 @@ size_t bp_train_memory(size_t n_layers, const size_t *widths, size_t n_rows,
     if (batch > 1) {
         size_t per_row = mul_add(units, 2, mul_add(widths[0], 1, widths[n_layers]));
         bytes = mul_add(mul_add(batch, per_row, 0), sizeof(bp_real), bytes);
+        if (o->optimizer == BP_OPT_SGD && o->l2 == 0) /* the weights as panels (batch.h) */
+            bytes = mul_add(params, sizeof(bp_real), bytes);
     }
     return bytes;
 }

@@ -207,6 +207,60 @@ static void test_fused_batch_sgd_matches_gradient_then_step(void)
     bp_net_free(start);
 }
 
+/* Plain SGD with the weights kept as panel matrices (bp_batch_sgd_begin
+ * .. _end) gives the same model and losses, bit for bit, as without; here
+ * also on 2 threads against 1, with layers wider than a k block of the
+ * kernels (300 = two blocks of 150, the second starting inside a panel),
+ * and with the weights given back for a few steps now and then. */
+static void test_sgd_in_panels_matches_plain_sgd(void)
+{
+    const size_t widths[4] = {N_IN, 40, 300, N_OUT};
+    const bp_activation acts[3] = {BP_ACT_TANH, BP_ACT_RELU, BP_ACT_SOFTMAX};
+    enum { ROWS = 12, STEPS = 20 };
+    bp_net *plain, *paneled;
+    bp_error err;
+    CHECK(bp_net_create(&plain, 3, widths, acts, &err) == BP_OK);
+    bp_rng rng;
+    bp_rng_seed(&rng, 21);
+    bp_net_init(plain, BP_INIT_XAVIER, &rng);
+    CHECK(bp_net_clone(&paneled, plain, &err) == BP_OK);
+    bp_batch_ws ws_a, ws_b;
+    CHECK(bp_batch_ws_init(&ws_a, plain, ROWS, 1, &err) == BP_OK);
+    CHECK(bp_batch_ws_init(&ws_b, paneled, ROWS, 2, &err) == BP_OK);
+    CHECK(bp_batch_ws_panels(paneled, &ws_b, &err) == BP_OK);
+    size_t n_params;
+    const bp_real *start = bp_net_params(plain, &n_params);
+    bp_real *before = malloc(n_params * sizeof *before);
+    CHECK(before != NULL);
+    if (!before) return;
+    memcpy(before, start, n_params * sizeof *before);
+    int same_losses = 1;
+    for (size_t step = 0; step < STEPS; step++) {
+        size_t n = ROWS - step % 5;
+        for (size_t k = 0; k < n * N_IN; k++) ws_a.x[k] = ws_b.x[k] = (bp_real)bp_rng_random(&rng);
+        for (size_t r = 0; r < n; r++)
+            for (size_t j = 0; j < N_OUT; j++)
+                ws_a.t[r * N_OUT + j] = ws_b.t[r * N_OUT + j] = (bp_real)(j == (r + step) % N_OUT);
+        if (step % 7 == 0) bp_batch_sgd_begin(paneled, &ws_b); /* steps 5, 6 of 7 without */
+        if (step % 7 == 2) CHECK(ws_b.panels_live == bp_gemm_is_builtin());
+        double a = bp_batch_sgd(plain, &ws_a, n, BP_LOSS_XENT, (bp_real)0.1);
+        double b = bp_batch_sgd(paneled, &ws_b, n, BP_LOSS_XENT, (bp_real)0.1);
+        same_losses &= a == b;
+        if (step % 7 == 4) bp_batch_sgd_end(paneled, &ws_b);
+    }
+    bp_batch_sgd_end(paneled, &ws_b);
+    CHECK(!ws_b.panels_live);
+    const bp_real *a = bp_net_params(plain, NULL), *b = bp_net_params(paneled, NULL);
+    CHECK(largest_difference(a, before, n_params) > 1e-3); /* training did move the weights */
+    CHECK(memcmp(a, b, n_params * sizeof *a) == 0);
+    CHECK(same_losses);
+    free(before);
+    bp_batch_ws_free(&ws_a);
+    bp_batch_ws_free(&ws_b);
+    bp_net_free(plain);
+    bp_net_free(paneled);
+}
+
 /* Trains the same network from the same seed on 1 and on 2 threads;
  * whether the two models are equal bit for bit. The layers are wide enough
  * for the products to be split between the threads (batch.c,
@@ -268,6 +322,7 @@ int main(void)
     RUN(test_gradients_match_finite_differences);
     RUN(test_batch_of_one_matches_online);
     RUN(test_fused_batch_sgd_matches_gradient_then_step);
+    RUN(test_sgd_in_panels_matches_plain_sgd);
     RUN(test_threads_do_not_change_the_model);
     return harness_finish();
 }
