@@ -215,6 +215,8 @@ static void stop_helpers(bp_pool *pool)
     if (pool->n_started == 0) return;
     pthread_mutex_lock(&pool->lock);
     pool->stopping = 1;
+    /* a new id, so that helpers still polling stop at once */
+    atomic_store_explicit(&pool->announced, pool->job_id + 1, memory_order_release);
     pthread_cond_broadcast(&pool->wake);
     pthread_mutex_unlock(&pool->lock);
     for (size_t h = 0; h < pool->n_started; h++)
