@@ -394,22 +394,28 @@ INLINE int lane_epoch_body(lanes *ls, const bp_samples *samples, const bp_train_
     return 0;
 }
 
+/* Each epoch function starts on a cache line of its own, so that its hot
+ * loop sits the same way whatever code is linked before it. Its speed
+ * moved with that code: a three-fold group of the tutorial ran in 13.4-13.7
+ * ms aligned so, against 14.1 and 14.1-15.8 ms in the two builds before. */
+#define ALIGNED_HOT __attribute__((aligned(64)))
+
 /* The epoch compiled for each vector width; the arithmetic is the same
  * in every one (no contraction into fused multiply-adds: -ffp-contract=off). */
-static int lane_epoch_plain(lanes *ls, const bp_samples *samples, const bp_train_options *o,
+ALIGNED_HOT static int lane_epoch_plain(lanes *ls, const bp_samples *samples, const bp_train_options *o,
                             bp_real lr)
 {
     return lane_epoch_body(ls, samples, o, lr);
 }
 
 #if defined(LOCKSTEP_X86)
-__attribute__((target("avx2"))) static int lane_epoch_avx2(lanes *ls, const bp_samples *samples,
+ALIGNED_HOT __attribute__((target("avx2"))) static int lane_epoch_avx2(lanes *ls, const bp_samples *samples,
                                                            const bp_train_options *o, bp_real lr)
 {
     return lane_epoch_body(ls, samples, o, lr);
 }
 
-__attribute__((target("avx512f,avx2"))) static int lane_epoch_avx512(lanes *ls,
+ALIGNED_HOT __attribute__((target("avx512f,avx2"))) static int lane_epoch_avx512(lanes *ls,
                                                                    const bp_samples *samples,
                                                                    const bp_train_options *o,
                                                                    bp_real lr)
