@@ -152,18 +152,28 @@ static bp_real *layer_panels(const bp_batch_ws *ws, size_t l)
     return ws->panels + ws->panel_offset[l];
 }
 
+/* Layer l's weights as the B operand of a product, op(B) = W^T (transposed)
+ * or W: from the panels while they are live. Either way ldb = n_in. */
+static const bp_real *weights_operand(bp_net *net, const bp_batch_ws *ws, size_t l,
+                                      int transposed, bp_trans *tb)
+{
+    if (ws->panels_live) {
+        *tb = transposed ? BP_PANELS : BP_PANELS_TRANS;
+        return layer_panels(ws, l);
+    }
+    *tb = transposed ? BP_TRANS : BP_NO_TRANS;
+    return bp_net_weights(net, l);
+}
+
 /* Z = X W^T + b, then the activation, row by row. */
 static void forward_layer(bp_net *net, bp_batch_ws *ws, size_t l, const bp_real *in, size_t n)
 {
     size_t n_in = net->width[l], n_out = net->width[l + 1];
     bp_real *out = ws->act + ws->offset[l];
-    bp_pool *pool = pool_for(ws, n, n_out, n_in);
-    if (ws->panels_live)
-        bp_gemm(pool, ws->isa, BP_NO_TRANS, BP_PANELS, n, n_out, n_in, 1, in, n_in,
-                layer_panels(ws, l), n_in, 0, out, n_out);
-    else
-        bp_gemm(pool, ws->isa, BP_NO_TRANS, BP_TRANS, n, n_out, n_in, 1, in, n_in,
-                bp_net_weights(net, l), n_in, 0, out, n_out);
+    bp_trans tb;
+    const bp_real *w = weights_operand(net, ws, l, 1, &tb);
+    bp_gemm(pool_for(ws, n, n_out, n_in), ws->isa, BP_NO_TRANS, tb, n, n_out, n_in, 1, in, n_in, w,
+            n_in, 0, out, n_out);
     split_pass pass = {.run = bias_and_activation, .count = n, .grain = 1, .net = net, .layer = l,
                        .width = n_out, .data = out};
     run_split(ws, &pass, n * n_out);
@@ -185,13 +195,10 @@ static void deltas_below(bp_net *net, bp_batch_ws *ws, size_t l, size_t n)
     const bp_real *d = ws->delta + ws->offset[l];
     bp_real *d_prev = ws->delta + ws->offset[l - 1];
     const bp_real *a_prev = ws->act + ws->offset[l - 1];
-    bp_pool *pool = pool_for(ws, n, n_in, n_out);
-    if (ws->panels_live)
-        bp_gemm(pool, ws->isa, BP_NO_TRANS, BP_PANELS_TRANS, n, n_in, n_out, 1, d, n_out,
-                layer_panels(ws, l), n_in, 0, d_prev, n_in);
-    else
-        bp_gemm(pool, ws->isa, BP_NO_TRANS, BP_NO_TRANS, n, n_in, n_out, 1, d, n_out,
-                bp_net_weights(net, l), n_in, 0, d_prev, n_in);
+    bp_trans tb;
+    const bp_real *w = weights_operand(net, ws, l, 0, &tb);
+    bp_gemm(pool_for(ws, n, n_in, n_out), ws->isa, BP_NO_TRANS, tb, n, n_in, n_out, 1, d, n_out, w,
+            n_in, 0, d_prev, n_in);
     split_pass pass = {.run = times_derivative_part, .count = n * n_in, .grain = BP_VEC, .net = net,
                        .layer = l - 1, .data = d_prev, .other = a_prev};
     run_split(ws, &pass, n * n_in);

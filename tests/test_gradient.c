@@ -160,13 +160,27 @@ static void test_batch_of_one_matches_online(void)
     bp_net_free(batched);
 }
 
+enum { BATCH_ROWS = 12 };
+
+/* The same batch of random rows and one-hot targets in two workspaces (of
+ * BATCH_ROWS rows); returns its length, 8 to 12 rows as the steps go on. */
+static size_t same_batch(bp_batch_ws *a, bp_batch_ws *b, size_t step, bp_rng *rng)
+{
+    size_t n = BATCH_ROWS - step % 5;
+    for (size_t k = 0; k < n * N_IN; k++) a->x[k] = b->x[k] = (bp_real)bp_rng_random(rng);
+    for (size_t r = 0; r < n; r++)
+        for (size_t j = 0; j < N_OUT; j++)
+            a->t[r * N_OUT + j] = b->t[r * N_OUT + j] = (bp_real)(j == (r + step) % N_OUT);
+    return n;
+}
+
 /* Plain SGD on batches, the step taken straight into the weights
  * (bp_batch_sgd), is the gradient followed by the step, up to rounding. */
 static void test_fused_batch_sgd_matches_gradient_then_step(void)
 {
     const size_t widths[4] = {N_IN, 9, 7, N_OUT};
     const bp_activation acts[3] = {BP_ACT_TANH, BP_ACT_RELU, BP_ACT_SOFTMAX};
-    enum { ROWS = 12, STEPS = 30 };
+    enum { STEPS = 30 };
     bp_net *fused, *stepped;
     bp_error err;
     CHECK(bp_net_create(&fused, 3, widths, acts, &err) == BP_OK);
@@ -177,18 +191,14 @@ static void test_fused_batch_sgd_matches_gradient_then_step(void)
     CHECK(bp_net_clone(&stepped, fused, &err) == BP_OK);
     CHECK(bp_net_clone(&start, fused, &err) == BP_OK);
     bp_batch_ws ws_a, ws_b;
-    CHECK(bp_batch_ws_init(&ws_a, fused, ROWS, 1, &err) == BP_OK);
-    CHECK(bp_batch_ws_init(&ws_b, stepped, ROWS, 2, &err) == BP_OK);
+    CHECK(bp_batch_ws_init(&ws_a, fused, BATCH_ROWS, 1, &err) == BP_OK);
+    CHECK(bp_batch_ws_init(&ws_b, stepped, BATCH_ROWS, 2, &err) == BP_OK);
     size_t n_params;
     bp_real *params = bp_net_params(stepped, &n_params);
     bp_real *grad = calloc(n_params, sizeof *grad);
     double loss_a = 0, loss_b = 0;
     for (size_t step = 0; step < STEPS; step++) {
-        size_t n = ROWS - step % 5; /* batches of 8 to 12 rows */
-        for (size_t k = 0; k < n * N_IN; k++) ws_a.x[k] = ws_b.x[k] = (bp_real)bp_rng_random(&rng);
-        for (size_t r = 0; r < n; r++)
-            for (size_t j = 0; j < N_OUT; j++)
-                ws_a.t[r * N_OUT + j] = ws_b.t[r * N_OUT + j] = (bp_real)(j == (r + step) % N_OUT);
+        size_t n = same_batch(&ws_a, &ws_b, step, &rng);
         loss_a += bp_batch_sgd(fused, &ws_a, n, BP_LOSS_XENT, (bp_real)0.2);
         loss_b += bp_batch_gradient(stepped, &ws_b, n, BP_LOSS_XENT, grad);
         for (size_t i = 0; i < n_params; i++) params[i] -= (bp_real)0.2 * grad[i];
@@ -216,7 +226,7 @@ static void test_sgd_in_panels_matches_plain_sgd(void)
 {
     const size_t widths[4] = {N_IN, 40, 300, N_OUT};
     const bp_activation acts[3] = {BP_ACT_TANH, BP_ACT_RELU, BP_ACT_SOFTMAX};
-    enum { ROWS = 12, STEPS = 20 };
+    enum { STEPS = 20 };
     bp_net *plain, *paneled;
     bp_error err;
     CHECK(bp_net_create(&plain, 3, widths, acts, &err) == BP_OK);
@@ -225,8 +235,8 @@ static void test_sgd_in_panels_matches_plain_sgd(void)
     bp_net_init(plain, BP_INIT_XAVIER, &rng);
     CHECK(bp_net_clone(&paneled, plain, &err) == BP_OK);
     bp_batch_ws ws_a, ws_b;
-    CHECK(bp_batch_ws_init(&ws_a, plain, ROWS, 1, &err) == BP_OK);
-    CHECK(bp_batch_ws_init(&ws_b, paneled, ROWS, 2, &err) == BP_OK);
+    CHECK(bp_batch_ws_init(&ws_a, plain, BATCH_ROWS, 1, &err) == BP_OK);
+    CHECK(bp_batch_ws_init(&ws_b, paneled, BATCH_ROWS, 2, &err) == BP_OK);
     CHECK(bp_batch_ws_panels(paneled, &ws_b, &err) == BP_OK);
     size_t n_params;
     const bp_real *start = bp_net_params(plain, &n_params);
@@ -236,11 +246,7 @@ static void test_sgd_in_panels_matches_plain_sgd(void)
     memcpy(before, start, n_params * sizeof *before);
     int same_losses = 1;
     for (size_t step = 0; step < STEPS; step++) {
-        size_t n = ROWS - step % 5;
-        for (size_t k = 0; k < n * N_IN; k++) ws_a.x[k] = ws_b.x[k] = (bp_real)bp_rng_random(&rng);
-        for (size_t r = 0; r < n; r++)
-            for (size_t j = 0; j < N_OUT; j++)
-                ws_a.t[r * N_OUT + j] = ws_b.t[r * N_OUT + j] = (bp_real)(j == (r + step) % N_OUT);
+        size_t n = same_batch(&ws_a, &ws_b, step, &rng);
         if (step % 7 == 0) bp_batch_sgd_begin(paneled, &ws_b); /* steps 5, 6 of 7 without */
         if (step % 7 == 2) CHECK(ws_b.panels_live == bp_gemm_is_builtin());
         double a = bp_batch_sgd(plain, &ws_a, n, BP_LOSS_XENT, (bp_real)0.1);
