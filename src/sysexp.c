@@ -15,6 +15,7 @@
 #include <dlfcn.h>
 #endif
 
+#if defined(BP_HAVE_EXP_CORE)
 /* Whether f gives exp()'s own values: a guard against a library whose
  * routine of that name is something else, not a proof. */
 static int agrees_with_exp(bp_exp_fn f)
@@ -29,6 +30,7 @@ static int agrees_with_exp(bp_exp_fn f)
     }
     return 1;
 }
+#endif
 
 bp_exp_fn bp_system_exp(void)
 {
