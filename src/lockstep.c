@@ -402,23 +402,21 @@ INLINE int lane_epoch_body(lanes *ls, const bp_samples *samples, const bp_train_
 
 /* The epoch compiled for each vector width; the arithmetic is the same
  * in every one (no contraction into fused multiply-adds: -ffp-contract=off). */
-ALIGNED_HOT static int lane_epoch_plain(lanes *ls, const bp_samples *samples, const bp_train_options *o,
-                            bp_real lr)
+ALIGNED_HOT static int lane_epoch_plain(lanes *ls, const bp_samples *samples,
+                                        const bp_train_options *o, bp_real lr)
 {
     return lane_epoch_body(ls, samples, o, lr);
 }
 
 #if defined(LOCKSTEP_X86)
-ALIGNED_HOT __attribute__((target("avx2"))) static int lane_epoch_avx2(lanes *ls, const bp_samples *samples,
-                                                           const bp_train_options *o, bp_real lr)
+ALIGNED_HOT __attribute__((target("avx2"))) static int lane_epoch_avx2(
+    lanes *ls, const bp_samples *samples, const bp_train_options *o, bp_real lr)
 {
     return lane_epoch_body(ls, samples, o, lr);
 }
 
-ALIGNED_HOT __attribute__((target("avx512f,avx2"))) static int lane_epoch_avx512(lanes *ls,
-                                                                   const bp_samples *samples,
-                                                                   const bp_train_options *o,
-                                                                   bp_real lr)
+ALIGNED_HOT __attribute__((target("avx512f,avx2"))) static int lane_epoch_avx512(
+    lanes *ls, const bp_samples *samples, const bp_train_options *o, bp_real lr)
 {
     return lane_epoch_body(ls, samples, o, lr);
 }
