@@ -135,6 +135,14 @@ static bp_status split_validation(trainer *t, bp_rng *rng, bp_error *err)
     return BP_OK;
 }
 
+/* Plain SGD without L2 steps in place, with no gradient buffer: one row at
+ * a time the tutorial's way, or a batch at a time straight from the
+ * products (and, in batches, with the weights as panel matrices). */
+static int steps_in_place(const bp_train_options *o)
+{
+    return o->optimizer == BP_OPT_SGD && o->l2 == 0;
+}
+
 static bp_status trainer_init(trainer *t, bp_net *net, const bp_samples *s,
                               const bp_train_options *o, bp_rng *rng, bp_error *err)
 {
@@ -154,9 +162,7 @@ static bp_status trainer_init(trainer *t, bp_net *net, const bp_samples *s,
         st = bp_batch_ws_init(&t->ws, net, t->batch, o->threads, err);
         if (st != BP_OK) return st;
     }
-    /* Plain SGD steps in place, with no gradient buffer: one row at a time
-     * the tutorial's way, or a batch at a time straight from the products. */
-    t->fused_sgd = o->optimizer == BP_OPT_SGD && o->l2 == 0;
+    t->fused_sgd = steps_in_place(o);
     if (t->fused_sgd && t->batch > 1) {
         st = bp_batch_ws_panels(net, &t->ws, err);
         if (st != BP_OK) return st;
@@ -476,7 +482,7 @@ size_t bp_train_memory(size_t n_layers, const size_t *widths, size_t n_rows,
         units = mul_add(widths[l + 1], 1, units);
     }
     size_t copies = 1; /* the network itself */
-    if (o->optimizer != BP_OPT_SGD || o->l2 != 0) copies += 2; /* gradient, decay mask */
+    if (!steps_in_place(o)) copies += 2; /* gradient, decay mask */
     if (o->optimizer != BP_OPT_SGD) copies += 1;
     if (o->optimizer == BP_OPT_ADAM) copies += 1;
     if (o->validation > 0) copies += 1;
@@ -487,7 +493,7 @@ size_t bp_train_memory(size_t n_layers, const size_t *widths, size_t n_rows,
     if (batch > 1) {
         size_t per_row = mul_add(units, 2, mul_add(widths[0], 1, widths[n_layers]));
         bytes = mul_add(mul_add(batch, per_row, 0), sizeof(bp_real), bytes);
-        if (o->optimizer == BP_OPT_SGD && o->l2 == 0) /* the weights as panels (batch.h) */
+        if (steps_in_place(o)) /* the weights as panels (batch.h) */
             bytes = mul_add(params, sizeof(bp_real), bytes);
     }
     return bytes;
