@@ -36,6 +36,7 @@ typedef struct lanes {
     size_t n;                /* lanes in use */
     lane_v *params;          /* n_params */
     lane_v *out, *delta;     /* n_units: one row's outputs and deltas */
+    lane_v *next_out;        /* n_units: the next row's outputs, while out is still needed */
     lane_v *x, *target;      /* this row's inputs and targets (n_inputs, n_outputs) */
     lane_v *next_x, *next_target; /* the next row's, loaded while this one trains */
     bp_real *one, *one_t;    /* one lane's outputs and targets, for the shared loss code */
@@ -88,13 +89,14 @@ static bp_status lanes_init(lanes *ls, bp_net *const *nets, size_t n, bp_error *
 #endif
     ls->params = lane_alloc(net->n_params);
     ls->out = lane_alloc(net->n_units);
+    ls->next_out = lane_alloc(net->n_units);
     ls->delta = lane_alloc(net->n_units);
     ls->x = lane_alloc(net->width[0]);
     ls->target = lane_alloc(n_outputs(ls));
     ls->next_x = lane_alloc(net->width[0]);
     ls->next_target = lane_alloc(n_outputs(ls));
     ls->one = (bp_real *)lane_alloc((n_outputs(ls) * 3 + LANES - 1) / LANES);
-    if (!ls->params || !ls->out || !ls->delta || !ls->x || !ls->target || !ls->next_x ||
+    if (!ls->params || !ls->out || !ls->next_out || !ls->delta || !ls->x || !ls->target || !ls->next_x ||
         !ls->next_target || !ls->one)
         return bp_error_nomem(err, "networks trained side by side");
     ls->one_t = ls->one + n_outputs(ls);
@@ -107,6 +109,7 @@ static void lanes_free(lanes *ls)
 {
     free(ls->params);
     free(ls->out);
+    free(ls->next_out);
     free(ls->delta);
     free(ls->x);
     free(ls->target);
@@ -353,6 +356,42 @@ INLINE void lane_update(lanes *ls, bp_real lr, const unsigned char *active)
     }
 }
 
+/* lane_update() for this row and lane_forward() for the next in one pass
+ * over each layer's weights: a weight is updated and at once multiplied by
+ * the next row's input. Every value is computed by the same operations as
+ * in the two passes (the bias first, as the forward sum starts from it; it
+ * does not depend on the weights), so the results are bit for bit the
+ * same, with each weight loaded and stored once. The next row's outputs go
+ * to next_out, as the update of the layer after needs this row's. */
+INLINE void lane_update_forward(lanes *ls, bp_real lr)
+{
+    const bp_net *net = ls->shape;
+    const lane_v *in = ls->x, *next_in = ls->next_x;
+    for (size_t l = 0; l < net->n_layers; l++) {
+        lane_v *restrict W = ls->params + net->w_offset[l], *restrict b = ls->params + net->b_offset[l];
+        const lane_v *restrict delta = lane_deltas(ls, l);
+        lane_v *restrict out = ls->next_out + net->unit_offset[l];
+        size_t n_in = net->width[l], n_out = net->width[l + 1];
+        for (size_t j = 0; j < n_out; j++) {
+            const lane_v step = lr * delta[j];
+            lane_v *restrict w = W + j * n_in;
+            b[j] -= step;
+            lane_v a = b[j];
+            for (size_t i = 0; i < n_in; i++) {
+                w[i] -= step * in[i];
+                a += w[i] * next_in[i];
+            }
+            out[j] = a;
+        }
+        lane_activate(ls, net->act[l], out, n_out);
+        in = lane_outputs(ls, l);
+        next_in = out;
+    }
+    lane_v *o = ls->out;
+    ls->out = ls->next_out;
+    ls->next_out = o;
+}
+
 static int lane_params_finite(const lanes *ls, size_t m)
 {
     for (size_t p = 0; p < ls->shape->n_params; p++)
@@ -380,15 +419,26 @@ INLINE int lane_epoch_body(lanes *ls, const bp_samples *samples, const bp_train_
     row_span(ls, &fewest, &most);
     unsigned char active[LANES] = {0};
     ls->sum = (lane_sum_v){0};
-    if (most) load_next_rows(ls, samples, 0);
+    if (!most) return 0;
+    load_next_rows(ls, samples, 0);
+    next_row(ls);
+    if (most > 1) load_next_rows(ls, samples, 1);
+    lane_forward(ls);
     for (size_t k = 0; k < most; k++) {
-        next_row(ls);
-        lane_forward(ls);
-        if (k + 1 < most) load_next_rows(ls, samples, k + 1);
         lane_backward(ls, o->loss);
         if (k >= fewest)
             for (size_t m = 0; m < ls->n; m++) active[m] = k < ls->rows[m];
-        lane_update(ls, lr, k < fewest ? NULL : active);
+        if (k + 1 < most && k < fewest) {
+            lane_update_forward(ls, lr);
+            next_row(ls);
+        } else {
+            lane_update(ls, lr, k < fewest ? NULL : active);
+            if (k + 1 < most) {
+                next_row(ls);
+                lane_forward(ls);
+            }
+        }
+        if (k + 2 < most) load_next_rows(ls, samples, k + 2);
         if (o->stop && *o->stop) return 1;
     }
     return 0;
