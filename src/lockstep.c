@@ -37,8 +37,10 @@ typedef struct lanes {
     lane_v *params;          /* n_params */
     lane_v *out, *delta;     /* n_units: one row's outputs and deltas */
     lane_v *next_out;        /* n_units: the next row's outputs, while out is still needed */
-    lane_v *x, *target;      /* this row's inputs and targets (n_inputs, n_outputs) */
-    lane_v *next_x, *next_target; /* the next row's, loaded while this one trains */
+    const lane_v *x, *target; /* this row's inputs and targets (n_inputs, n_outputs) */
+    const lane_v *next_x;    /* the next row's inputs */
+    lane_v *cache_x, *cache_t; /* rows [cache_first, cache_first + cache_rows) of every lane */
+    size_t cache_rows, cache_first; /* cache_first == NO_ROWS: none yet */
     bp_real *one, *one_t;    /* one lane's outputs and targets, for the shared loss code */
     bp_real (*exp)(bp_real); /* exp(), or the same values faster (sysexp.h) */
     size_t rows[LANES];      /* rows per epoch; 0 once a lane has diverged */
@@ -76,12 +78,31 @@ static lane_v *lane_alloc(size_t n)
     return v;
 }
 
-static bp_status lanes_init(lanes *ls, bp_net *const *nets, size_t n, bp_error *err)
+#define NO_ROWS ((size_t)-1)
+
+/* Rows the cache holds: every row of the longest epoch where they fit in
+ * BP_LOCKSTEP_ROW_CACHE_BYTES, else as many as fit, and never fewer than
+ * the two a step reads (this row and the next). Filling it writes each
+ * value into its lane one by one; kept across epochs, that is done once
+ * instead of at every step. */
+static size_t cache_rows(const bp_net *net, const bp_samples *samples, size_t n)
+{
+    size_t most = 2;
+    for (size_t m = 0; m < n; m++)
+        if (samples[m].n_rows > most) most = samples[m].n_rows;
+    size_t per_row = (net->width[0] + net->width[net->n_layers]) * sizeof(lane_v);
+    size_t fit = BP_LOCKSTEP_ROW_CACHE_BYTES / per_row;
+    return fit < 2 ? 2 : fit < most ? fit : most;
+}
+
+static bp_status lanes_init(lanes *ls, bp_net *const *nets, const bp_samples *samples, size_t n,
+                            bp_error *err)
 {
     memset(ls, 0, sizeof *ls);
     const bp_net *net = nets[0];
     ls->shape = net;
     ls->n = n;
+    for (size_t m = 0; m < n; m++) ls->rows[m] = samples[m].n_rows;
 #ifdef BP_REAL_FLOAT
     ls->exp = expf;
 #else
@@ -91,13 +112,13 @@ static bp_status lanes_init(lanes *ls, bp_net *const *nets, size_t n, bp_error *
     ls->out = lane_alloc(net->n_units);
     ls->next_out = lane_alloc(net->n_units);
     ls->delta = lane_alloc(net->n_units);
-    ls->x = lane_alloc(net->width[0]);
-    ls->target = lane_alloc(n_outputs(ls));
-    ls->next_x = lane_alloc(net->width[0]);
-    ls->next_target = lane_alloc(n_outputs(ls));
+    ls->cache_rows = cache_rows(net, samples, n);
+    ls->cache_first = NO_ROWS;
+    ls->cache_x = lane_alloc(ls->cache_rows * net->width[0]);
+    ls->cache_t = lane_alloc(ls->cache_rows * n_outputs(ls));
     ls->one = (bp_real *)lane_alloc((n_outputs(ls) * 3 + LANES - 1) / LANES);
-    if (!ls->params || !ls->out || !ls->next_out || !ls->delta || !ls->x || !ls->target || !ls->next_x ||
-        !ls->next_target || !ls->one)
+    if (!ls->params || !ls->out || !ls->next_out || !ls->delta || !ls->cache_x || !ls->cache_t ||
+        !ls->one)
         return bp_error_nomem(err, "networks trained side by side");
     ls->one_t = ls->one + n_outputs(ls);
     for (size_t m = 0; m < n; m++)
@@ -111,43 +132,48 @@ static void lanes_free(lanes *ls)
     free(ls->out);
     free(ls->next_out);
     free(ls->delta);
-    free(ls->x);
-    free(ls->target);
-    free(ls->next_x);
-    free(ls->next_target);
+    free(ls->cache_x);
+    free(ls->cache_t);
     free(ls->one);
 }
 
-/* Row k of every lane's epoch into next_x and next_target (the one-hot
- * class, or the regression targets); a lane past its last row keeps its old
- * inputs. The row is loaded a step ahead: vectors read right after their
- * lanes were written one by one stall the processor. */
-INLINE void load_next_rows(lanes *ls, const bp_samples *samples, size_t k)
+/* Rows first.. of every lane's epoch into the cache, as many as it holds:
+ * the inputs, and the targets (the one-hot class, or the regression
+ * targets); a lane past its last row gets zeros. */
+static void fill_cache(lanes *ls, const bp_samples *samples, size_t first)
 {
     size_t n_in = ls->shape->width[0], n_out = n_outputs(ls);
-    for (size_t j = 0; j < n_out; j++) ls->next_target[j] = (lane_v){0};
-    for (size_t m = 0; m < ls->n; m++) {
-        if (k >= ls->rows[m]) continue;
-        const bp_samples *s = &samples[m];
-        size_t r = s->rows ? s->rows[k] : k;
-        const bp_real *x = s->x + r * s->n_inputs;
-        for (size_t i = 0; i < n_in; i++) ls->next_x[i][m] = x[i];
-        if (s->y) {
-            for (size_t j = 0; j < n_out; j++) ls->next_target[j][m] = s->y[r * s->n_outputs + j];
-        } else if (s->label[r] < n_out) {
-            ls->next_target[s->label[r]][m] = 1;
+    memset(ls->cache_x, 0, ls->cache_rows * n_in * sizeof(lane_v));
+    memset(ls->cache_t, 0, ls->cache_rows * n_out * sizeof(lane_v));
+    for (size_t c = 0; c < ls->cache_rows; c++) {
+        size_t k = first + c;
+        lane_v *cx = ls->cache_x + c * n_in, *ct = ls->cache_t + c * n_out;
+        for (size_t m = 0; m < ls->n; m++) {
+            if (k >= ls->rows[m]) continue;
+            const bp_samples *s = &samples[m];
+            size_t r = s->rows ? s->rows[k] : k;
+            const bp_real *x = s->x + r * s->n_inputs;
+            for (size_t i = 0; i < n_in; i++) cx[i][m] = x[i];
+            if (s->y) {
+                for (size_t j = 0; j < n_out; j++) ct[j][m] = s->y[r * s->n_outputs + j];
+            } else if (s->label[r] < n_out) {
+                ct[s->label[r]][m] = 1;
+            }
         }
     }
+    ls->cache_first = first;
 }
 
-/* The next row becomes this row. */
-INLINE void next_row(lanes *ls)
+/* x and target at row k, next_x at row k + 1 (when there is one). */
+INLINE void point_at_row(lanes *ls, const bp_samples *samples, size_t k, size_t most)
 {
-    lane_v *x = ls->x, *t = ls->target;
-    ls->x = ls->next_x;
-    ls->target = ls->next_target;
-    ls->next_x = x;
-    ls->next_target = t;
+    size_t last = k + 1 < most ? k + 1 : k;
+    if (ls->cache_first == NO_ROWS || k < ls->cache_first || last - ls->cache_first >= ls->cache_rows)
+        fill_cache(ls, samples, k);
+    size_t n_in = ls->shape->width[0], at = k - ls->cache_first;
+    ls->x = ls->cache_x + at * n_in;
+    ls->next_x = ls->x + n_in;
+    ls->target = ls->cache_t + at * n_outputs(ls);
 }
 
 /* weighted_sums() of net.c, lane by lane: bias first, then += w * x in order. */
@@ -420,9 +446,7 @@ INLINE int lane_epoch_body(lanes *ls, const bp_samples *samples, const bp_train_
     unsigned char active[LANES] = {0};
     ls->sum = (lane_sum_v){0};
     if (!most) return 0;
-    load_next_rows(ls, samples, 0);
-    next_row(ls);
-    if (most > 1) load_next_rows(ls, samples, 1);
+    point_at_row(ls, samples, 0, most);
     lane_forward(ls);
     for (size_t k = 0; k < most; k++) {
         lane_backward(ls, o->loss);
@@ -430,15 +454,14 @@ INLINE int lane_epoch_body(lanes *ls, const bp_samples *samples, const bp_train_
             for (size_t m = 0; m < ls->n; m++) active[m] = k < ls->rows[m];
         if (k + 1 < most && k < fewest) {
             lane_update_forward(ls, lr);
-            next_row(ls);
+            point_at_row(ls, samples, k + 1, most);
         } else {
             lane_update(ls, lr, k < fewest ? NULL : active);
             if (k + 1 < most) {
-                next_row(ls);
+                point_at_row(ls, samples, k + 1, most);
                 lane_forward(ls);
             }
         }
-        if (k + 2 < most) load_next_rows(ls, samples, k + 2);
         if (o->stop && *o->stop) return 1;
     }
     return 0;
@@ -512,8 +535,7 @@ bp_status bp_train_lockstep(bp_net *const *nets, const bp_samples *samples, size
         if (st != BP_OK) return st;
     }
     lanes ls;
-    bp_status st = lanes_init(&ls, nets, n, err);
-    for (size_t m = 0; m < n; m++) ls.rows[m] = samples[m].n_rows;
+    bp_status st = lanes_init(&ls, nets, samples, n, err);
     lane_epoch_fn lane_epoch = pick_lane_epoch();
     for (size_t epoch = 0; st == BP_OK && epoch < o->epochs; epoch++) {
         if (lane_epoch(&ls, samples, o, (bp_real)bp_schedule_rate(o, epoch)))

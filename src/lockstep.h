@@ -16,6 +16,11 @@
 /* Most networks trained together. */
 #define BP_LOCKSTEP_LANES 4
 
+/* The memory that keeps an epoch's rows side by side for the next epochs
+ * (training side by side never shuffles); the rows of a larger data set
+ * pass through a window of this size, refilled as the epoch goes. */
+#define BP_LOCKSTEP_ROW_CACHE_BYTES (256 * 1024)
+
 /* Whether training with these options can run in lockstep: online plain
  * SGD without L2 that draws no random numbers, reports no epochs and keeps
  * no checkpoints (nothing looks at one network between two rows). */

@@ -58,9 +58,9 @@ static void make_data(data *d, uint64_t seed)
 
 static size_t lane_rows(size_t m) { return N_ROWS - 4 * m; }
 
-static bp_net *make_net(const config *c, uint64_t seed)
+static bp_net *make_net_for(const config *c, size_t n_in, uint64_t seed)
 {
-    size_t widths[4] = {N_IN, c->hidden[0], c->hidden[1], 0};
+    size_t widths[4] = {n_in, c->hidden[0], c->hidden[1], 0};
     bp_activation acts[3] = {c->hidden_act, c->hidden_act, c->output_act};
     widths[c->n_hidden + 1] = c->regression ? 1 : N_OUT;
     acts[c->n_hidden] = c->output_act;
@@ -72,6 +72,8 @@ static bp_net *make_net(const config *c, uint64_t seed)
     bp_net_init(net, BP_INIT_XAVIER, &rng);
     return net;
 }
+
+static bp_net *make_net(const config *c, uint64_t seed) { return make_net_for(c, N_IN, seed); }
 
 static bp_samples lane_samples(const data *d, const config *c, size_t m)
 {
@@ -92,17 +94,15 @@ static void options_for(const config *c, bp_train_options *o)
 }
 
 /* Trains n lanes both ways and compares every parameter bit for bit. */
-static int lanes_match_bp_train(const config *c, const data *d, size_t n)
+static int samples_match_bp_train(const config *c, const bp_samples *samples, size_t n)
 {
     bp_train_options o;
     options_for(c, &o);
     bp_net *alone[LANES], *together[LANES];
-    bp_samples samples[LANES];
     int same = 1;
     for (size_t m = 0; m < n; m++) {
-        alone[m] = make_net(c, 100 + m);
-        together[m] = make_net(c, 100 + m);
-        samples[m] = lane_samples(d, c, m);
+        alone[m] = make_net_for(c, samples[m].n_inputs, 100 + m);
+        together[m] = make_net_for(c, samples[m].n_inputs, 100 + m);
         bp_rng rng;
         bp_rng_seed(&rng, 1);
         bp_error err;
@@ -124,6 +124,13 @@ static int lanes_match_bp_train(const config *c, const data *d, size_t n)
     return same;
 }
 
+static int lanes_match_bp_train(const config *c, const data *d, size_t n)
+{
+    bp_samples samples[LANES];
+    for (size_t m = 0; m < n; m++) samples[m] = lane_samples(d, c, m);
+    return samples_match_bp_train(c, samples, n);
+}
+
 static void test_every_configuration_matches_bp_train(void)
 {
     data d;
@@ -134,6 +141,38 @@ static void test_every_configuration_matches_bp_train(void)
                 fprintf(stderr, "  %s, %zu lanes: differs from bp_train\n", configs[i].name, n);
                 CHECK(0);
             }
+}
+
+/* Rows so wide that the row cache holds only a few of them at a time: an
+ * epoch passes through it in windows, and the lanes, of different row
+ * counts, still end where bp_train leaves each of them. */
+static void test_rows_past_the_row_cache_match_bp_train(void)
+{
+    const size_t rows_in_cache = 5;
+    const size_t wide = BP_LOCKSTEP_ROW_CACHE_BYTES / (LANES * sizeof(bp_real)) / rows_in_cache;
+    bp_real *x = malloc(N_ROWS * wide * sizeof *x);
+    CHECK(x != NULL);
+    if (!x) return;
+    data d;
+    make_data(&d, 13);
+    bp_rng rng;
+    bp_rng_seed(&rng, 17);
+    for (size_t v = 0; v < N_ROWS * wide; v++) x[v] = (bp_real)bp_rng_random(&rng) / (bp_real)wide;
+    const config *tried[] = {&configs[0], &configs[6]};
+    for (size_t i = 0; i < sizeof tried / sizeof tried[0]; i++) {
+        const config *c = tried[i];
+        bp_samples samples[LANES];
+        for (size_t m = 0; m < LANES; m++) {
+            samples[m] = lane_samples(&d, c, m);
+            samples[m].x = x;
+            samples[m].n_inputs = wide;
+        }
+        if (!samples_match_bp_train(c, samples, LANES)) {
+            fprintf(stderr, "  %s, %zu inputs: differs from bp_train\n", c->name, wide);
+            CHECK(0);
+        }
+    }
+    free(x);
 }
 
 /* One lane's data is so large that its linear output overflows: that lane
@@ -260,6 +299,7 @@ static void test_cross_validation_does_not_depend_on_threads(void)
 int main(void)
 {
     RUN(test_every_configuration_matches_bp_train);
+    RUN(test_rows_past_the_row_cache_match_bp_train);
     RUN(test_a_diverging_lane_is_handed_back);
     RUN(test_a_stop_request_changes_nothing);
     RUN(test_what_cannot_run_side_by_side_is_refused);
