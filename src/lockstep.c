@@ -164,7 +164,8 @@ static void fill_cache(lanes *ls, const bp_samples *samples, size_t first)
     ls->cache_first = first;
 }
 
-/* x and target at row k, next_x at row k + 1 (when there is one). */
+/* x and target at row k, next_x at row k + 1 (when there is one); the
+ * cache is refilled from row k when it does not hold both. */
 INLINE void point_at_row(lanes *ls, const bp_samples *samples, size_t k, size_t most)
 {
     size_t last = k + 1 < most ? k + 1 : k;
