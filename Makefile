@@ -2,7 +2,8 @@
 #
 #   make                 library and CLI (build/libbackprop.a, build/backprop)
 #   make demo            build and run the tutorial's wheat-seeds case study
-#   make test            the test suite, plain and under ASan+UBSan
+#   make test            the whole test suite: plain, ASan+UBSan, float, clang
+#   make check           the plain build and its tests, for the edit-test loop
 #   make REAL=float      single-precision build (in build-float/)
 #   make BLAS=openblas   matrix products through OpenBLAS (in build-openblas/)
 #   make bench           side-by-side benchmarks (see bench/README.md)
@@ -21,6 +22,8 @@ CPPFLAGS_ALL = -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L $(if $(filter float,$(R
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 SANFLAGS = $(if $(SAN),$(SANITIZE))
 CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(SANFLAGS) $(CFLAGS)
+# Each object's header dependencies, written by the compiler as it builds it.
+DEPFLAGS = -MMD -MP
 # BLAS=openblas: the matrix products go to OpenBLAS (Debian libopenblas-dev)
 # instead of the built-in kernels, for comparison.
 ifeq ($(BLAS),openblas)
@@ -32,18 +35,22 @@ endif
 LDLIBS_ALL = $(BLAS_LDLIBS) -lm -lpthread $(LDLIBS)
 LDFLAGS_ALL = $(SANFLAGS) $(LDFLAGS)
 
-LIB_SRC  = $(sort $(wildcard src/*.c))
+# The library: one folder a group of concepts (ARCHITECTURE.md).
+LIB_SRC  = $(sort $(wildcard src/*/*.c))
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 LIB      = $(BUILD)/libbackprop.a
 CLI      = $(BUILD)/backprop
 CLI_SRC  = $(sort $(wildcard cli/*.c))
+CLI_OBJ  = $(CLI_SRC:cli/%.c=$(BUILD)/cli/%.o)
+# Everything but main(): the fuzz replay and the allocation sweep link it too.
+CLI_BODY_OBJ = $(filter-out $(BUILD)/cli/backprop.o,$(CLI_OBJ))
 TEST_SRC = $(sort $(wildcard tests/test_*.c))
 TESTS    = $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 EX_SRC   = $(sort $(wildcard examples/*.c))
 EXAMPLES = $(EX_SRC:examples/%.c=$(BUILD)/examples/%)
-HEADERS  = include/backprop.h $(wildcard src/*.h)
+HEADERS  = include/backprop.h $(wildcard src/*/*.h)
 
-.PHONY: all lib cli tests examples demo test test-plain test-san bench clean
+.PHONY: all lib cli tests examples demo test test-plain check test-san bench clean
 
 all: $(LIB) $(CLI)
 lib: $(LIB)
@@ -51,24 +58,30 @@ cli: $(CLI)
 tests: $(TESTS)
 examples: $(EXAMPLES)
 
-$(BUILD)/obj/%.o: src/%.c $(HEADERS) | $(BUILD)/obj
-	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) -c $< -o $@
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) $(DEPFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(CLI): $(CLI_SRC) $(wildcard cli/*.h) $(LIB) $(HEADERS)
-	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) $(LDFLAGS_ALL) $(CLI_SRC) $(LIB) $(LDLIBS_ALL) -o $@
+$(BUILD)/cli/%.o: cli/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/tests/%: tests/%.c tests/harness.h $(LIB) $(HEADERS) | $(BUILD)/tests
-	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) $(LDFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
+$(CLI): $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS_ALL) $(CLI_OBJ) $(LIB) $(LDLIBS_ALL) -o $@
 
-$(BUILD)/examples/%: examples/%.c $(LIB) $(HEADERS) | $(BUILD)/examples
-	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) $(LDFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
+$(BUILD)/tests/%: tests/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) $(DEPFLAGS) $(LDFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
 
-$(BUILD)/obj $(BUILD)/tests $(BUILD)/examples:
-	mkdir -p $@
+$(BUILD)/examples/%: examples/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) $(DEPFLAGS) $(LDFLAGS_ALL) $< $(LIB) $(LDLIBS_ALL) -o $@
+
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d)
 
 demo: $(CLI)
 	@echo '$$ $(CLI) cv --tutorial data/wheat-seeds.csv'
@@ -89,6 +102,10 @@ test:
 
 test-plain: all tests examples
 	@sh tests/run.sh $(BUILD)
+
+# The edit-test loop: the plain build and its tests, without the sanitizer,
+# float and clang builds of `make test`.
+check: test-plain
 
 bench: all
 	@sh bench/run.sh $(BUILD)

@@ -4,7 +4,7 @@
  * Build and run from the repository root:
  *
  *   cc -std=c11 -O2 -ffp-contract=off -D_POSIX_C_SOURCE=200809L \
- *      -Iinclude -Isrc bench/bench_csv.c src/csv.c src/error.c -lm -o bench_csv
+ *      -Iinclude -Isrc bench/bench_csv.c src/data/csv.c src/util/error.c -lm -o bench_csv
  *   ./bench_csv [megabytes] [path]
  *
  * Generates a numeric CSV file of about `megabytes` MB (default 200) at `path`
@@ -14,7 +14,7 @@
  * bp_csv_parse_number on every field. The file is removed afterwards
  * unless BENCH_CSV_KEEP is set in the environment.
  */
-#include "csv.h"
+#include "data/csv.h"
 
 #include <stdint.h>
 #include <stdio.h>

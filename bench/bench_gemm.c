@@ -3,8 +3,8 @@
  * Build and run from the repository root:
  *
  *   cc -std=c11 -O2 -ffp-contract=off -D_POSIX_C_SOURCE=200809L \
- *      -Iinclude -Isrc bench/bench_gemm.c src/kernels.c src/threads.c \
- *      src/placement.c src/error.c -lm -lpthread -o bench_gemm
+ *      -Iinclude -Isrc bench/bench_gemm.c src/fast/kernels.c src/fast/threads.c \
+ *      src/fast/placement.c src/util/cpu.c src/util/error.c -lm -lpthread -o bench_gemm
  *   ./bench_gemm [threads] [isa]
  *
  * Add -DBP_REAL_FLOAT for the float build; for the OpenBLAS backend add
@@ -16,8 +16,8 @@
  * of several timed runs of about 0.1 s each; the machine should be
  * otherwise idle.
  */
-#include "kernels.h"
-#include "threads.h"
+#include "fast/kernels.h"
+#include "fast/threads.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -20,7 +20,7 @@
  *        bench/mlp_speed.c build/libbackprop.a -lm -lpthread -o mlp_speed
  */
 #include "backprop.h"
-#include "kernels.h"
+#include "fast/kernels.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -3,7 +3,7 @@
  * Build and run from the repository root:
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
- *       fuzz/fuzz_csv.c src/csv.c src/error.c -lm -o fuzz_csv
+ *       fuzz/fuzz_csv.c src/data/csv.c src/util/error.c -lm -o fuzz_csv
  *   ./fuzz_csv -max_total_time=300 fuzz/corpus/csv tests/data/csv
  *
  * Each input is detected and scanned as a whole file, then scanned again
@@ -13,7 +13,7 @@
  * count up, errors are data errors naming the input, and every accepted
  * number is exactly what strtod reads from the same text.
  */
-#include "csv.h"
+#include "data/csv.h"
 
 #include <math.h>
 #include <stdint.h>

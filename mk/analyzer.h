@@ -5,7 +5,7 @@
  * it might return BP_OK, and each caller's "the out-parameter is set when
  * the call succeeds" idiom turns into a false report of a garbage value or
  * a null pointer. These macros state the fact and nothing more. */
-#include "error.h"
+#include "util/error.h"
 
 #define bp_error_set(err, status, ...) (bp_error_set((err), (status), __VA_ARGS__), (status))
 #define bp_error_nomem(err, what) (bp_error_nomem((err), (what)), BP_ERR_NOMEM)

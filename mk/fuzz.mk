@@ -44,7 +44,8 @@ FUZZ_KEEP_BYTES ?= 8192
 
 fuzz: $(FUZZ_BINS)
 
-$(FUZZ_BUILD)/obj/%.o: src/%.c $(HEADERS) | $(FUZZ_BUILD)/obj
+$(FUZZ_BUILD)/obj/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(FUZZ_LIB): $(FUZZ_OBJ)
@@ -96,9 +97,9 @@ $(BUILD)/fuzz/replay_csv $(BUILD)/fuzz/replay_model: $(BUILD)/fuzz/replay_%: fuz
 $(BUILD)/fuzz/cli_main.o: cli/backprop.c cli/cli.h $(HEADERS) | $(BUILD)/fuzz
 	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) -Dmain=bp_cli_main -c $< -o $@
 
-$(BUILD)/fuzz/replay_cli: fuzz/fuzz_cli.c fuzz/replay_main.c $(BUILD)/fuzz/cli_main.o $(CLI_BODY_SRC) cli/cli.h $(LIB) $(HEADERS)
+$(BUILD)/fuzz/replay_cli: fuzz/fuzz_cli.c fuzz/replay_main.c $(BUILD)/fuzz/cli_main.o $(CLI_BODY_OBJ) cli/cli.h $(LIB) $(HEADERS)
 	$(CC) $(CPPFLAGS_ALL) -Icli $(CPPFLAGS) $(CFLAGS_ALL) $(LDFLAGS_ALL) $(FUZZ_CLI_WRAP) fuzz/fuzz_cli.c \
-	    fuzz/replay_main.c $(CLI_BODY_SRC) $(BUILD)/fuzz/cli_main.o $(LIB) $(LDLIBS_ALL) -o $@
+	    fuzz/replay_main.c $(CLI_BODY_OBJ) $(BUILD)/fuzz/cli_main.o $(LIB) $(LDLIBS_ALL) -o $@
 
 $(BUILD)/fuzz:
 	mkdir -p $@

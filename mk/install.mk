@@ -46,7 +46,8 @@ SHLIB_DEFS     = $(if $(SAN),,-Wl,--no-undefined)
 
 shared: $(SHLIB)
 
-$(BUILD)/pic/%.o: src/%.c $(HEADERS) | $(BUILD)/pic
+$(BUILD)/pic/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(CPPFLAGS) $(CFLAGS_ALL) -fPIC -c $< -o $@
 
 $(BUILD)/pic:

@@ -2,7 +2,7 @@
  * dialect detection, number parsing, missing markers and every error. */
 #include "harness.h"
 
-#include "csv.h"
+#include "data/csv.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -2,10 +2,10 @@
  * activation x (output activation, loss) pairing, depths 1-3, batch sizes 1
  * and > 1; and the batch path against the online path. */
 #include "backprop.h"
-#include "batch.h"
+#include "fast/batch.h"
 #include "harness.h"
-#include "net.h"
-#include "loss.h"
+#include "core/net.h"
+#include "core/loss.h"
 
 #include <stdlib.h>
 

@@ -2,8 +2,8 @@
  * against a naive triple loop, edge shapes, alpha/beta semantics, and
  * results that do not depend on the number of threads. */
 #include "harness.h"
-#include "kernels.h"
-#include "threads.h"
+#include "fast/kernels.h"
+#include "fast/threads.h"
 
 #include <float.h>
 #include <stdint.h>

@@ -5,9 +5,9 @@
 #include "harness.h"
 
 #include "backprop.h"
-#include "lockstep.h"
-#include "dataset.h"
-#include "net.h"
+#include "fast/lockstep.h"
+#include "data/dataset.h"
+#include "core/net.h"
 
 #include <stdint.h>
 

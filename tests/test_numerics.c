@@ -1,10 +1,10 @@
 /* Numerically stable forms: no overflow for activations of +-1000, no
  * log(0), and gradients that stay finite at saturation. */
-#include "activation.h"
+#include "core/activation.h"
 #include "backprop.h"
 #include "harness.h"
-#include "loss.h"
-#include "sysexp.h"
+#include "core/loss.h"
+#include "fast/sysexp.h"
 
 #include <stdint.h>
 

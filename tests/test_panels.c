@@ -3,8 +3,8 @@
  * the products on row-major operands bit for bit, on every code path this
  * CPU supports, with and without threads. */
 #include "harness.h"
-#include "kernels.h"
-#include "threads.h"
+#include "fast/kernels.h"
+#include "fast/threads.h"
 
 #include <stdint.h>
 

@@ -6,7 +6,7 @@
 #endif
 #include "harness.h"
 
-#include "placement.h"
+#include "fast/placement.h"
 
 #include <pthread.h>
 #include <sched.h>

@@ -1,0 +1,159 @@
+#include "core/activation.h"
+#include "util/error.h"
+#include "util/cpu.h"
+#include "util/names.h"
+#include "util/real.h"
+#include "util/vec.h"
+
+#include <string.h>
+
+static void softmax(bp_real *v, size_t n)
+{
+    if (n == 0) return;
+    bp_real max = v[0];
+    for (size_t i = 1; i < n; i++)
+        if (v[i] > max) max = v[i];
+    bp_real sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        v[i] = BP_EXP(v[i] - max); /* shifted: never overflows */
+        sum += v[i];
+    }
+    for (size_t i = 0; i < n; i++) v[i] /= sum;
+}
+
+/* The element-wise loops below are compiled once per vector width, as the
+ * matrix kernels are (kernels.c): the baseline x86-64 build would run
+ * each 8-wide operation as several SSE2 instructions. The arithmetic is
+ * the same in every variant (no contraction: -ffp-contract=off), so are
+ * the bits; the CPU picks the variant at each call. */
+#define INLINE static inline __attribute__((always_inline))
+#if defined(__x86_64__) && !defined(BP_NO_SIMD)
+#define ISA_VARIANTS(name, params, args)                                                       \
+    static void name##_plain params { name##_body args; }                                     \
+    __attribute__((target("avx2"))) static void name##_avx2 params { name##_body args; }      \
+    __attribute__((target("avx512f"))) static void name##_avx512 params { name##_body args; } \
+    static void name params                                                                    \
+    {                                                                                          \
+        switch (bp_cpu_isa()) {                                                                \
+        case BP_ISA_AVX512: name##_avx512 args; return;                                        \
+        case BP_ISA_AVX2: name##_avx2 args; return;                                            \
+        case BP_ISA_PORTABLE: break;                                                           \
+        }                                                                                      \
+        name##_plain args;                                                                     \
+    }
+#else
+#define ISA_VARIANTS(name, params, args) \
+    static void name params { name##_body args; }
+#endif
+
+/* ReLU and leaky ReLU a vector at a time (vec.h): the sign test picks each
+ * element's bits, exactly as the scalar expression picks its value. */
+INLINE void relu_body(bp_real *v, size_t n)
+{
+    size_t i = 0;
+    for (; i + BP_VEC <= n; i += BP_VEC) {
+        bp_vec x;
+        bp_vec_load(&x, v + i);
+        bp_vec_bits positive = x > 0;
+        x = (bp_vec)((bp_vec_bits)x & positive);
+        bp_vec_store(v + i, &x);
+    }
+    for (; i < n; i++) v[i] = bp_activation_value(BP_ACT_RELU, v[i]);
+}
+
+INLINE void leaky_relu_body(bp_real *v, size_t n)
+{
+    size_t i = 0;
+    for (; i + BP_VEC <= n; i += BP_VEC) {
+        bp_vec x, low;
+        bp_vec_load(&x, v + i);
+        low = BP_LEAKY_SLOPE * x;
+        bp_vec_bits positive = x > 0;
+        x = (bp_vec)(((bp_vec_bits)x & positive) | ((bp_vec_bits)low & ~positive));
+        bp_vec_store(v + i, &x);
+    }
+    for (; i < n; i++) v[i] = bp_activation_value(BP_ACT_LEAKY, v[i]);
+}
+
+ISA_VARIANTS(relu, (bp_real * v, size_t n), (v, n))
+ISA_VARIANTS(leaky_relu, (bp_real * v, size_t n), (v, n))
+
+/* The derivative of act at each out[i], a vector at a time, as d[i] *=. */
+INLINE void times_derivative_vec(bp_activation act, bp_vec *d, const bp_vec *out)
+{
+    const bp_vec one = (bp_vec){0} + 1;
+    bp_vec_bits positive = *out > 0;
+    switch (act) {
+    case BP_ACT_SIGMOID: *d = *d * (*out * (one - *out)); return;
+    case BP_ACT_TANH: *d = *d * (one - *out * *out); return;
+    case BP_ACT_RELU: *d = *d * (bp_vec)((bp_vec_bits)one & positive); return;
+    case BP_ACT_LEAKY: {
+        const bp_vec slope = (bp_vec){0} + BP_LEAKY_SLOPE;
+        *d = *d * (bp_vec)(((bp_vec_bits)one & positive) | ((bp_vec_bits)slope & ~positive));
+        return;
+    }
+    case BP_ACT_LINEAR:
+    case BP_ACT_SOFTMAX: *d = *d * one; return;
+    }
+}
+
+INLINE void times_derivative_body(bp_activation act, bp_real *d, const bp_real *out, size_t n)
+{
+    size_t i = 0;
+    for (; i + BP_VEC <= n; i += BP_VEC) {
+        bp_vec dv, ov;
+        bp_vec_load(&dv, d + i);
+        bp_vec_load(&ov, out + i);
+        times_derivative_vec(act, &dv, &ov);
+        bp_vec_store(d + i, &dv);
+    }
+    for (; i < n; i++) d[i] *= bp_activation_derivative(act, out[i]);
+}
+
+ISA_VARIANTS(times_derivative,
+             (bp_activation act, bp_real * d, const bp_real * out, size_t n),
+             (act, d, out, n))
+
+void bp_times_derivative(bp_activation act, bp_real *d, const bp_real *out, size_t n)
+{
+    times_derivative(act, d, out, n);
+}
+
+void bp_activate(bp_activation act, bp_real *v, size_t n)
+{
+    switch (act) {
+    case BP_ACT_SIGMOID:
+        for (size_t i = 0; i < n; i++) v[i] = bp_sigmoid(v[i]);
+        break;
+    case BP_ACT_TANH:
+        for (size_t i = 0; i < n; i++) v[i] = BP_TANH(v[i]);
+        break;
+    case BP_ACT_RELU:
+        relu(v, n);
+        break;
+    case BP_ACT_LEAKY:
+        leaky_relu(v, n);
+        break;
+    case BP_ACT_LINEAR:
+        break;
+    case BP_ACT_SOFTMAX:
+        softmax(v, n);
+        break;
+    }
+}
+
+static const char *const activation_names[] = {"sigmoid", "tanh", "relu",
+                                               "leaky", "linear", "softmax"};
+
+const char *bp_activation_name(bp_activation act)
+{
+    return bp_name_of(activation_names, BP_COUNT(activation_names), (size_t)act);
+}
+
+bp_status bp_activation_parse(const char *name, bp_activation *out, bp_error *err)
+{
+    size_t i;
+    bp_status st = bp_name_parse(activation_names, BP_COUNT(activation_names), "activation", name, &i, err);
+    if (st == BP_OK) *out = (bp_activation)i;
+    return st;
+}

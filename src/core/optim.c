@@ -1,0 +1,159 @@
+#include "core/optim.h"
+
+#include "util/error.h"
+#include "util/names.h"
+#include "util/real.h"
+#include "util/vec.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+bp_status bp_optim_init(bp_optim *opt, const bp_train_options *o, size_t n,
+                        const unsigned char *decays, bp_error *err)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->kind = o->optimizer;
+    opt->momentum = o->momentum;
+    opt->beta1 = o->beta1;
+    opt->beta2 = o->beta2;
+    opt->epsilon = o->epsilon;
+    opt->l2 = o->l2;
+    opt->n = n;
+    opt->decays = decays;
+    if (opt->kind != BP_OPT_SGD) {
+        opt->velocity = calloc(n, sizeof *opt->velocity);
+        if (!opt->velocity) return bp_error_nomem(err, "optimizer state");
+    }
+    if (opt->kind == BP_OPT_ADAM) {
+        opt->second = calloc(n, sizeof *opt->second);
+        if (!opt->second) {
+            bp_optim_free(opt);
+            return bp_error_nomem(err, "optimizer state");
+        }
+    }
+    return BP_OK;
+}
+
+void bp_optim_free(bp_optim *opt)
+{
+    free(opt->velocity);
+    free(opt->second);
+    opt->velocity = opt->second = NULL;
+}
+
+/* Momentum without L2, the common case, a vector at a time (vec.h). Each
+ * element gets exactly the arithmetic of the scalar loop below. (Plain SGD
+ * without L2 never comes here: training steps it in place, train.c.) */
+static void momentum_step(bp_real *restrict params, bp_real *restrict velocity,
+                          const bp_real *restrict grad, size_t n, bp_real rate, bp_real mu)
+{
+    size_t i = 0;
+    for (; i + BP_VEC <= n; i += BP_VEC) {
+        bp_vec p, v, g;
+        bp_vec_load(&p, params + i);
+        bp_vec_load(&v, velocity + i);
+        bp_vec_load(&g, grad + i);
+        v = mu * v - rate * g;
+        p += v;
+        bp_vec_store(velocity + i, &v);
+        bp_vec_store(params + i, &p);
+    }
+    for (; i < n; i++) {
+        velocity[i] = mu * velocity[i] - rate * grad[i];
+        params[i] += velocity[i];
+    }
+}
+
+/* The gradient plus the L2 term, for parameter i. */
+static bp_real full_gradient(const bp_optim *opt, const bp_real *params, const bp_real *grad,
+                             size_t i)
+{
+    if (opt->l2 != 0 && opt->decays[i]) return grad[i] + (bp_real)opt->l2 * params[i];
+    return grad[i];
+}
+
+void bp_optim_step(bp_optim *opt, bp_real *params, const bp_real *grad, double lr)
+{
+    const bp_real rate = (bp_real)lr, mu = (bp_real)opt->momentum;
+    opt->steps++;
+    if (opt->l2 == 0 && opt->kind == BP_OPT_MOMENTUM) {
+        momentum_step(params, opt->velocity, grad, opt->n, rate, mu);
+        return;
+    }
+    switch (opt->kind) {
+    case BP_OPT_SGD:
+        for (size_t i = 0; i < opt->n; i++) params[i] -= rate * full_gradient(opt, params, grad, i);
+        break;
+    case BP_OPT_MOMENTUM:
+        for (size_t i = 0; i < opt->n; i++) {
+            opt->velocity[i] = mu * opt->velocity[i] - rate * full_gradient(opt, params, grad, i);
+            params[i] += opt->velocity[i];
+        }
+        break;
+    case BP_OPT_NESTEROV:
+        /* The look-ahead form used by scikit-learn and PyTorch. */
+        for (size_t i = 0; i < opt->n; i++) {
+            bp_real g = full_gradient(opt, params, grad, i);
+            opt->velocity[i] = mu * opt->velocity[i] - rate * g;
+            params[i] += mu * opt->velocity[i] - rate * g;
+        }
+        break;
+    case BP_OPT_ADAM: {
+        const double b1 = opt->beta1, b2 = opt->beta2;
+        const double t = (double)opt->steps;
+        /* Bias correction folded into the step size, as in the Adam paper. */
+        const bp_real step = (bp_real)(lr * sqrt(1.0 - pow(b2, t)) / (1.0 - pow(b1, t)));
+        const bp_real eps = (bp_real)opt->epsilon;
+        for (size_t i = 0; i < opt->n; i++) {
+            bp_real g = full_gradient(opt, params, grad, i);
+            opt->velocity[i] = (bp_real)b1 * opt->velocity[i] + (bp_real)(1.0 - b1) * g;
+            opt->second[i] = (bp_real)b2 * opt->second[i] + (bp_real)(1.0 - b2) * g * g;
+            params[i] -= step * opt->velocity[i] / (BP_SQRT(opt->second[i]) + eps);
+        }
+        break;
+    }
+    }
+}
+
+double bp_schedule_rate(const bp_train_options *o, size_t epoch)
+{
+    switch (o->schedule) {
+    case BP_SCHEDULE_CONSTANT: return o->learning_rate;
+    case BP_SCHEDULE_STEP: {
+        size_t every = o->step_epochs ? o->step_epochs : 1;
+        return o->learning_rate * pow(o->decay, (double)(epoch / every));
+    }
+    case BP_SCHEDULE_INVTIME: return o->learning_rate / (1.0 + o->decay * (double)epoch);
+    }
+    return o->learning_rate;
+}
+
+static const char *const optimizer_names[] = {"sgd", "momentum", "nesterov", "adam"};
+static const char *const schedule_names[] = {"constant", "step", "invtime"};
+
+const char *bp_optimizer_name(bp_optimizer opt)
+{
+    return bp_name_of(optimizer_names, BP_COUNT(optimizer_names), (size_t)opt);
+}
+
+const char *bp_schedule_name(bp_schedule s)
+{
+    return bp_name_of(schedule_names, BP_COUNT(schedule_names), (size_t)s);
+}
+
+bp_status bp_optimizer_parse(const char *name, bp_optimizer *out, bp_error *err)
+{
+    size_t i;
+    bp_status st = bp_name_parse(optimizer_names, BP_COUNT(optimizer_names), "optimizer", name, &i, err);
+    if (st == BP_OK) *out = (bp_optimizer)i;
+    return st;
+}
+
+bp_status bp_schedule_parse(const char *name, bp_schedule *out, bp_error *err)
+{
+    size_t i;
+    bp_status st = bp_name_parse(schedule_names, BP_COUNT(schedule_names), "schedule", name, &i, err);
+    if (st == BP_OK) *out = (bp_schedule)i;
+    return st;
+}
