@@ -136,11 +136,11 @@ static void test_every_configuration_matches_bp_train(void)
     data d;
     make_data(&d, 7);
     for (size_t i = 0; i < sizeof configs / sizeof configs[0]; i++)
-        for (size_t n = 1; n <= LANES; n++)
-            if (!lanes_match_bp_train(&configs[i], &d, n)) {
-                fprintf(stderr, "  %s, %zu lanes: differs from bp_train\n", configs[i].name, n);
-                CHECK(0);
-            }
+        for (size_t n = 1; n <= LANES; n++) {
+            int same = lanes_match_bp_train(&configs[i], &d, n);
+            if (!same) fprintf(stderr, "  %s, %zu lanes: differs from bp_train\n", configs[i].name, n);
+            CHECK(same);
+        }
 }
 
 /* Rows so wide that the row cache holds only a few of them at a time: an
@@ -167,10 +167,9 @@ static void test_rows_past_the_row_cache_match_bp_train(void)
             samples[m].x = x;
             samples[m].n_inputs = wide;
         }
-        if (!samples_match_bp_train(c, samples, LANES)) {
-            fprintf(stderr, "  %s, %zu inputs: differs from bp_train\n", c->name, wide);
-            CHECK(0);
-        }
+        int same = samples_match_bp_train(c, samples, LANES);
+        if (!same) fprintf(stderr, "  %s, %zu inputs: differs from bp_train\n", c->name, wide);
+        CHECK(same);
     }
     free(x);
 }
