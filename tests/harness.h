@@ -5,7 +5,10 @@
  *   int main(void) { RUN(test_something); return harness_finish(); }
  *
  * A test counts as failed when any CHECK in it fails; the failing expression
- * is printed with file and line. SKIP("reason") ends a test as skipped.
+ * is printed with file and line. SKIP("reason") ends a test as skipped. A
+ * test that ran no CHECK at all (and did not fail) counts as skipped too,
+ * not as passed: "SKIP name: no check ran". A program whose tests all ran
+ * no check ends "0 passed, 0 failed, N skipped".
  */
 #ifndef BP_TEST_HARNESS_H
 #define BP_TEST_HARNESS_H
@@ -18,6 +21,7 @@
 typedef struct harness_state {
     int passed, failed, skipped;
     int current_failed, current_skipped;
+    long current_checks; /* the CHECKs run so far in the current test */
     const char *current;
 } harness_state;
 
@@ -25,6 +29,7 @@ static harness_state harness_;
 
 #define CHECK(cond)                                                          \
     do {                                                                     \
+        harness_.current_checks++;                                           \
         if (!(cond)) {                                                       \
             fprintf(stderr, "  FAIL %s:%d in %s: %s\n", __FILE__, __LINE__,  \
                     harness_.current, #cond);                                \
@@ -34,6 +39,7 @@ static harness_state harness_;
 
 #define CHECK_EQ_INT(a, b)                                                   \
     do {                                                                     \
+        harness_.current_checks++;                                           \
         long long a_ = (long long)(a), b_ = (long long)(b);                  \
         if (a_ != b_) {                                                      \
             fprintf(stderr, "  FAIL %s:%d in %s: %s == %s (%lld vs %lld)\n", \
@@ -45,6 +51,7 @@ static harness_state harness_;
 /* Bit-for-bit equality of doubles (the reference figures are exact). */
 #define CHECK_EQ_DBL(a, b)                                                   \
     do {                                                                     \
+        harness_.current_checks++;                                           \
         double a_ = (double)(a), b_ = (double)(b);                           \
         if (!(a_ == b_)) {                                                   \
             fprintf(stderr, "  FAIL %s:%d in %s: %s == %s (%.17g vs %.17g)\n",\
@@ -55,6 +62,7 @@ static harness_state harness_;
 
 #define CHECK_NEAR(a, b, tol)                                                \
     do {                                                                     \
+        harness_.current_checks++;                                           \
         double a_ = (double)(a), b_ = (double)(b);                           \
         if (!(fabs(a_ - b_) <= (tol))) {                                     \
             fprintf(stderr, "  FAIL %s:%d in %s: |%s - %s| <= %g (%.17g vs %.17g)\n",\
@@ -66,6 +74,7 @@ static harness_state harness_;
 
 #define CHECK_STR(a, b)                                                      \
     do {                                                                     \
+        harness_.current_checks++;                                           \
         const char *a_ = (a), *b_ = (b);                                     \
         if (!a_ || !b_ || strcmp(a_, b_) != 0) {                             \
             fprintf(stderr, "  FAIL %s:%d in %s: %s == %s (\"%s\" vs \"%s\")\n",\
@@ -87,11 +96,15 @@ static harness_state harness_;
         harness_.current = #fn;                                              \
         harness_.current_failed = 0;                                         \
         harness_.current_skipped = 0;                                        \
+        harness_.current_checks = 0;                                         \
         fn();                                                                \
         if (harness_.current_failed) {                                       \
             harness_.failed++;                                               \
             fprintf(stderr, "not ok %s\n", #fn);                             \
         } else if (harness_.current_skipped) {                               \
+            harness_.skipped++;                                              \
+        } else if (harness_.current_checks == 0) {                           \
+            fprintf(stderr, "  SKIP %s: no check ran\n", #fn);               \
             harness_.skipped++;                                              \
         } else {                                                             \
             harness_.passed++;                                               \
