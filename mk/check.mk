@@ -13,6 +13,18 @@
 
 .PHONY: reliability tsan lint lint-cppcheck lint-tidy valgrind
 
+# $(call tally_run,NAME,LINES): shell code that counts one test run, from
+# its $$out and $$status, into $$pass, $$fail or $$skip and prints its line
+# (mk/cross.mk uses it too). Exit 0 with a result line is a pass, unless
+# the line says "0 passed, 0 failed": nothing was checked, a skip; anything
+# else fails, with the output's last LINES lines.
+tally_run = line=$$(printf '%s\n' "$$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1); \
+	    if [ $$status -ne 0 ] || [ -z "$$line" ]; then fail=$$((fail + 1)); \
+	        echo "FAIL $(1) (exit $$status)"; printf '%s\n' "$$out" | tail -n $(2); \
+	    elif printf '%s\n' "$$line" | grep -qE '^0 passed, 0 failed'; then skip=$$((skip + 1)); \
+	        echo "skip $(1): $$line"; \
+	    else pass=$$((pass + 1)); echo "ok   $(1): $$line"; fi
+
 reliability: tsan lint valgrind
 
 # ------------------------------------------------- allocation failures
@@ -50,15 +62,12 @@ tsan:
 	    echo 'exec '"$$cc"' "$$@"'; } >$(TSAN_BUILD)/bin/cc
 	@chmod +x $(TSAN_BUILD)/bin/cc
 	@PATH="$(CURDIR)/$(TSAN_BUILD)/bin:$$PATH"; \
-	TSAN_OPTIONS='$(TSAN_RUN_OPTIONS) $(TSAN_OPTIONS)'; export PATH TSAN_OPTIONS; pass=0; fail=0; \
+	TSAN_OPTIONS='$(TSAN_RUN_OPTIONS) $(TSAN_OPTIONS)'; export PATH TSAN_OPTIONS; pass=0; fail=0; skip=0; \
 	for t in $(TSAN_BUILD)/tests/test_* $(filter-out $(TSAN_SKIP),$(wildcard tests/*.sh)); do \
 	    case $$t in *.sh) out=$$(BUILD=$(TSAN_BUILD) sh $$t 2>&1) ;; *) out=$$($$t 2>&1) ;; esac; \
-	    status=$$?; \
-	    if [ $$status -eq 0 ]; then pass=$$((pass + 1)); \
-	        echo "ok   $$t: $$(printf '%s\n' "$$out" | grep -E '^[0-9]+ passed' | tail -n 1)"; \
-	    else fail=$$((fail + 1)); echo "FAIL $$t (exit $$status)"; printf '%s\n' "$$out" | tail -n 40; fi; \
+	    status=$$?; $(call tally_run,$$t,40); \
 	done; \
-	echo "tsan: $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+	echo "tsan: $$pass passed, $$fail failed$$([ $$skip -eq 0 ] || echo ", $$skip skipped")"; [ $$fail -eq 0 ]
 
 # ------------------------------------------------------ static analysis
 
@@ -108,14 +117,13 @@ valgrind: all
 	@printf '#!/bin/sh\nexec %s %s --log-file=%s/%%p.log %s "$$@"\n' '$(VALGRIND)' '$(VALGRIND_FLAGS)' \
 	    '$(CURDIR)/$(VALGRIND_BUILD)/logs' '$(CURDIR)/$(BUILD)/backprop' >$(VALGRIND_BUILD)/backprop
 	@chmod +x $(VALGRIND_BUILD)/backprop
-	@fail=0; for s in $(VALGRIND_TESTS); do \
+	@pass=0; fail=0; skip=0; for s in $(VALGRIND_TESTS); do \
 	    out=$$(BUILD=$(VALGRIND_BUILD) sh $$s 2>&1); status=$$?; \
-	    line=$$(printf '%s\n' "$$out" | grep -E '^[0-9]+ passed' | tail -n 1); \
-	    if [ $$status -eq 0 ]; then echo "ok   $$s [valgrind]: $$line"; \
-	    else fail=1; echo "FAIL $$s [valgrind] (exit $$status)"; printf '%s\n' "$$out" | tail -n 30; fi; \
+	    $(call tally_run,$$s [valgrind],30); \
 	done; \
 	runs=$$(ls $(VALGRIND_BUILD)/logs | wc -l); \
 	for log in $(VALGRIND_BUILD)/logs/*.log; do \
 	    if [ -s "$$log" ]; then fail=1; echo "memcheck report ($$log):"; head -n 40 "$$log"; fi; \
 	done; \
-	echo "valgrind: $$runs runs of the command checked"; [ $$fail -eq 0 ]
+	echo "valgrind: $$pass passed, $$fail failed$$([ $$skip -eq 0 ] || echo ", $$skip skipped");" \
+	    "$$runs runs of the command checked"; [ $$fail -eq 0 ]

@@ -24,14 +24,12 @@ define run_emulated
 	@printf '#!/bin/sh\nexec %s %s "$$@"\n' '$(3)' '$(CURDIR)/$(2)/backprop' >$(2)/emulated/backprop
 	@chmod +x $(2)/emulated/backprop
 	@$(2)/emulated/backprop --version >/dev/null 2>&1 || { echo "$(1): the command does not run"; exit 1; }
-	@pass=0; fail=0; \
+	@pass=0; fail=0; skip=0; \
 	for t in $(2)/tests/test_* $(EMULATED_TESTS); do \
 	    case $$t in *.sh) out=$$(BUILD=$(2)/emulated sh $$t 2>&1) ;; *) out=$$($(3) $$t 2>&1) ;; esac; \
-	    status=$$?; line=$$(printf '%s\n' "$$out" | grep -E '^[0-9]+ passed' | tail -n 1); \
-	    if [ $$status -eq 0 ] && [ -n "$$line" ]; then pass=$$((pass + 1)); echo "ok   $$t [$(1)]: $$line"; \
-	    else fail=$$((fail + 1)); echo "FAIL $$t [$(1)] (exit $$status)"; printf '%s\n' "$$out" | tail -n 30; fi; \
+	    status=$$?; $(call tally_run,$$t [$(1)],30); \
 	done; \
-	echo "$(1): $$pass passed, $$fail failed"; [ $$fail -eq 0 ]
+	echo "$(1): $$pass passed, $$fail failed$$([ $$skip -eq 0 ] || echo ", $$skip skipped")"; [ $$fail -eq 0 ]
 endef
 
 aarch64:
