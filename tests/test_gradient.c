@@ -1,6 +1,7 @@
 /* Finite-difference checks of the analytic gradient for every hidden
  * activation x (output activation, loss) pairing, depths 1-3, batch sizes 1
- * and > 1; and the batch path against the online path. */
+ * and > 1, with a floor on the parameters actually compared; and the batch
+ * path against the online path. */
 #include "backprop.h"
 #include "fast/batch.h"
 #include "harness.h"
@@ -52,8 +53,13 @@ static double central_difference(bp_net *net, const bp_batch_ws *ws, size_t n_ro
     return (up - down) / (2 * step);
 }
 
-static int check_one(bp_activation hidden, pairing p, size_t depth, size_t n_rows)
+/* Compares the analytic gradient of one configuration with central
+ * differences, parameter by parameter; *compared counts the parameters
+ * actually compared, of *total. */
+static int check_one(bp_activation hidden, pairing p, size_t depth, size_t n_rows, size_t *compared,
+                     size_t *total)
 {
+    *compared = *total = 0;
     size_t widths[5] = {N_IN, 5, 4, 3, 0};
     bp_activation acts[4] = {hidden, hidden, hidden, hidden};
     widths[depth] = N_OUT;
@@ -78,6 +84,7 @@ static int check_one(bp_activation hidden, pairing p, size_t depth, size_t n_row
     bp_real *grad = calloc(n_params, sizeof *grad);
     bp_batch_gradient(net, &ws, n_rows, p.loss, grad);
     int ok = 1;
+    *total = n_params;
     for (size_t i = 0; i < n_params; i++) {
         double numeric = central_difference(net, &ws, n_rows, p.loss, &params[i], STEP);
         double half = central_difference(net, &ws, n_rows, p.loss, &params[i], STEP / 2);
@@ -85,6 +92,7 @@ static int check_one(bp_activation hidden, pairing p, size_t depth, size_t n_row
         /* Two step sizes disagreeing means a ReLU kink lies within the step:
          * the derivative is not defined there, so there is nothing to check. */
         if (fabs(numeric - half) > tol) continue;
+        ++*compared;
         if (fabs(numeric - (double)grad[i]) > tol) {
             fprintf(stderr, "  %s hidden, %s/%s, depth %zu, batch %zu: param %zu analytic %.10g numeric %.10g\n",
                     bp_activation_name(hidden), bp_activation_name(p.out), bp_loss_name(p.loss), depth,
@@ -99,15 +107,32 @@ static int check_one(bp_activation hidden, pairing p, size_t depth, size_t n_row
     return ok;
 }
 
+/* Whether the activation has kinks, where a parameter may be left out. */
+static int kinked(bp_activation a)
+{
+    return a == BP_ACT_RELU || a == BP_ACT_LEAKY;
+}
+
+/* Every parameter is compared, except with a kinked hidden activation, where
+ * up to one in ten may be left out (a kink within the step); today at most
+ * one parameter of a configuration is. A loop that compared nothing fails. */
 static void test_gradients_match_finite_differences(void)
 {
     const bp_activation hidden[] = {BP_ACT_SIGMOID, BP_ACT_TANH, BP_ACT_RELU, BP_ACT_LEAKY, BP_ACT_LINEAR};
     for (size_t h = 0; h < sizeof hidden / sizeof *hidden; h++)
         for (size_t p = 0; p < sizeof pairings / sizeof *pairings; p++)
-            for (size_t depth = 1; depth <= 3; depth++) {
-                CHECK(check_one(hidden[h], pairings[p], depth, 1));
-                CHECK(check_one(hidden[h], pairings[p], depth, MAX_ROWS));
-            }
+            for (size_t depth = 1; depth <= 3; depth++)
+                for (size_t b = 0; b < 2; b++) {
+                    size_t rows = b == 0 ? 1 : MAX_ROWS, compared, total;
+                    CHECK(check_one(hidden[h], pairings[p], depth, rows, &compared, &total));
+                    size_t least = kinked(hidden[h]) ? (9 * total + 9) / 10 : total;
+                    if (total == 0 || compared < least)
+                        fprintf(stderr, "  %s hidden, %s/%s, depth %zu, batch %zu: %zu of %zu parameters compared\n",
+                                bp_activation_name(hidden[h]), bp_activation_name(pairings[p].out),
+                                bp_loss_name(pairings[p].loss), depth, rows, compared, total);
+                    CHECK(total > 0);
+                    CHECK(compared >= least);
+                }
 }
 
 /* The largest |a[i] - b[i]| over n parameters. */
