@@ -4,6 +4,8 @@
 #   make demo            build and run the tutorial's wheat-seeds case study
 #   make test            the whole test suite: plain, ASan+UBSan, float, clang
 #   make check           the plain build and its tests, for the edit-test loop
+#   make coverage        line coverage of src/ and cli/ by the plain suite
+#                        (gcc --coverage, in build-coverage/; mk/coverage.mk)
 #   make REAL=float      single-precision build (in build-float/)
 #   make BLAS=openblas   matrix products through OpenBLAS (in build-openblas/)
 #   make bench           side-by-side benchmarks (see bench/README.md)
