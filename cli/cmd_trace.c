@@ -91,6 +91,7 @@ static const char *transfer_formula(bp_activation act)
     case BP_ACT_LEAKY: return "output = activation if it is positive, else 0.01 * activation (leaky relu)";
     case BP_ACT_LINEAR: return "output = activation (linear)";
     case BP_ACT_SOFTMAX: return "output = exp(activation) / sum over the layer of exp(activation) (softmax)";
+    case BP_ACT_COUNT: break; /* not an activation: never in a network */
     }
     return "output = transfer(activation)";
 }
@@ -104,6 +105,7 @@ static const char *derivative_formula(bp_activation act)
     case BP_ACT_LEAKY: return "1 if output > 0, else 0.01";
     case BP_ACT_LINEAR:
     case BP_ACT_SOFTMAX: return "1";
+    case BP_ACT_COUNT: break; /* not an activation: never in a network */
     }
     return "1";
 }
@@ -139,6 +141,7 @@ static bp_real put_derivative(bp_activation act, bp_real out)
         break;
     case BP_ACT_LINEAR:
     case BP_ACT_SOFTMAX:
+    case BP_ACT_COUNT: /* not an activation: never in a network */
         break;
     }
     put_num(d);

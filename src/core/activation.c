@@ -94,6 +94,7 @@ INLINE void times_derivative_vec(bp_activation act, bp_vec *d, const bp_vec *out
     }
     case BP_ACT_LINEAR:
     case BP_ACT_SOFTMAX: *d = *d * one; return;
+    case BP_ACT_COUNT: return; /* not an activation: bp_net_create refuses it */
     }
 }
 
@@ -139,11 +140,14 @@ void bp_activate(bp_activation act, bp_real *v, size_t n)
     case BP_ACT_SOFTMAX:
         softmax(v, n);
         break;
+    case BP_ACT_COUNT: /* not an activation: bp_net_create refuses it */
+        break;
     }
 }
 
 static const char *const activation_names[] = {"sigmoid", "tanh", "relu",
                                                "leaky", "linear", "softmax"};
+_Static_assert(BP_COUNT(activation_names) == BP_ACT_COUNT, "a name for every activation");
 
 const char *bp_activation_name(bp_activation act)
 {

@@ -25,6 +25,7 @@ static inline bp_real bp_activation_value(bp_activation act, bp_real a)
     case BP_ACT_LEAKY: return a > 0 ? a : BP_LEAKY_SLOPE * a;
     case BP_ACT_LINEAR:
     case BP_ACT_SOFTMAX: return a;
+    case BP_ACT_COUNT: break; /* not an activation: bp_net_create refuses it */
     }
     return a;
 }
@@ -43,6 +44,7 @@ static inline bp_real bp_activation_derivative(bp_activation act, bp_real out)
     case BP_ACT_LEAKY: return out > 0 ? (bp_real)1 : BP_LEAKY_SLOPE;
     case BP_ACT_LINEAR:
     case BP_ACT_SOFTMAX: return 1;
+    case BP_ACT_COUNT: break; /* not an activation: bp_net_create refuses it */
     }
     return 1;
 }

@@ -40,6 +40,7 @@ double bp_loss_row(bp_loss loss, bp_activation out_act, const bp_real *out,
             }
         }
         return sum;
+    case BP_LOSS_COUNT: break; /* not a loss: training refuses it */
     }
     return sum;
 }
@@ -77,6 +78,7 @@ bp_status bp_loss_check_pairing(bp_loss loss, bp_activation out_act, size_t n_ou
 }
 
 static const char *const loss_names[] = {"sse", "xent", "mse"};
+_Static_assert(BP_COUNT(loss_names) == BP_LOSS_COUNT, "a name for every loss");
 
 const char *bp_loss_name(bp_loss loss)
 {

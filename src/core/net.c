@@ -26,7 +26,7 @@ static bp_status validate_shape(size_t n_layers, const size_t *widths,
             return bp_error_set(err, BP_ERR_ARG, "layer %zu has no neurons", i);
     if (acts)
         for (size_t l = 0; l < n_layers; l++) {
-            if ((unsigned)acts[l] > (unsigned)BP_ACT_SOFTMAX)
+            if ((unsigned)acts[l] >= (unsigned)BP_ACT_COUNT)
                 return bp_error_set(err, BP_ERR_ARG, "layer %zu: unknown activation", l + 1);
             if (acts[l] == BP_ACT_SOFTMAX && l + 1 != n_layers)
                 return bp_error_set(err, BP_ERR_ARG,

@@ -32,6 +32,7 @@ bp_status bp_net_from_spec(bp_net **out, const bp_net_spec *spec, size_t n_input
 {
     size_t n_layers = spec->n_hidden + 1;
     if (spec->n_hidden > 1000) return bp_error_set(err, BP_ERR_ARG, "too many hidden layers");
+    if ((unsigned)spec->init >= (unsigned)BP_INIT_COUNT) return bp_error_set(err, BP_ERR_ARG, "unknown init");
     size_t widths[1002];
     bp_activation acts[1001];
     widths[0] = n_inputs;

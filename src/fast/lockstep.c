@@ -233,6 +233,8 @@ INLINE void lane_activate(lanes *ls, bp_activation act, lane_v *v, size_t n)
             lane_put(v, n, m, ls->one);
         }
         return;
+    case BP_ACT_COUNT: /* not an activation: never in a network */
+        return;
     }
 }
 
@@ -274,6 +276,8 @@ INLINE void times_derivative(bp_activation act, lane_v *restrict d, const lane_v
     case BP_ACT_LINEAR:
     case BP_ACT_SOFTMAX:
         for (size_t k = 0; k < n; k++) d[k] = d[k] * one;
+        return;
+    case BP_ACT_COUNT: /* not an activation: never in a network */
         return;
     }
 }

@@ -519,6 +519,8 @@ static void put_activation_function(const exporter *E, bp_activation act)
     case BP_ACT_LINEAR:
         fputs("    (void)v;\n    (void)n;\n    (void)i;\n", out);
         break;
+    case BP_ACT_COUNT: /* not an activation: never in a network */
+        break;
     }
     fputs("}\n\n", out);
 }
@@ -526,10 +528,10 @@ static void put_activation_function(const exporter *E, bp_activation act)
 /* Each activation the network uses, once. */
 static void put_activation_functions(const exporter *E)
 {
-    int done[BP_ACT_SOFTMAX + 1] = {0};
+    int done[BP_ACT_COUNT] = {0};
     for (size_t l = 0; l < E->net->n_layers; l++) {
         bp_activation act = E->net->act[l];
-        if ((size_t)act > (size_t)BP_ACT_SOFTMAX || act == BP_ACT_LINEAR || done[act]) continue;
+        if ((size_t)act >= (size_t)BP_ACT_COUNT || act == BP_ACT_LINEAR || done[act]) continue;
         done[act] = 1;
         put_activation_function(E, act);
     }
