@@ -82,67 +82,15 @@ static void put_weighted_sum(bp_real bias, const bp_real *w, const bp_real *x, s
     }
 }
 
-static const char *transfer_formula(bp_activation act)
-{
-    switch (act) {
-    case BP_ACT_SIGMOID: return "output = sigmoid(activation) = 1 / (1 + exp(-activation))";
-    case BP_ACT_TANH: return "output = tanh(activation)";
-    case BP_ACT_RELU: return "output = activation if it is positive, else 0 (relu)";
-    case BP_ACT_LEAKY: return "output = activation if it is positive, else 0.01 * activation (leaky relu)";
-    case BP_ACT_LINEAR: return "output = activation (linear)";
-    case BP_ACT_SOFTMAX: return "output = exp(activation) / sum over the layer of exp(activation) (softmax)";
-    case BP_ACT_COUNT: break; /* not an activation: never in a network */
-    }
-    return "output = transfer(activation)";
-}
-
-static const char *derivative_formula(bp_activation act)
-{
-    switch (act) {
-    case BP_ACT_SIGMOID: return "output * (1 - output)";
-    case BP_ACT_TANH: return "1 - output * output";
-    case BP_ACT_RELU: return "1 if output > 0, else 0";
-    case BP_ACT_LEAKY: return "1 if output > 0, else 0.01";
-    case BP_ACT_LINEAR:
-    case BP_ACT_SOFTMAX: return "1";
-    case BP_ACT_COUNT: break; /* not an activation: never in a network */
-    }
-    return "1";
-}
-
 /* The derivative as the library computes it, from the output, with its
- * operands: "0.66 * (1 - 0.66) = 0.22". */
+ * operands: "0.66 * (1 - 0.66) = 0.22" (the working the library spells,
+ * each '@' the output). */
 static bp_real put_derivative(bp_activation act, bp_real out)
 {
-    bp_real d = 1;
-    switch (act) {
-    case BP_ACT_SIGMOID:
-        d = out * ((bp_real)1.0 - out);
-        put_num(out);
-        fputs(" * (1 - ", stdout);
-        put_num(out);
-        fputs(") = ", stdout);
-        break;
-    case BP_ACT_TANH:
-        d = (bp_real)1.0 - out * out;
-        fputs("1 - ", stdout);
-        put_num(out);
-        fputs(" * ", stdout);
-        put_num(out);
-        fputs(" = ", stdout);
-        break;
-    case BP_ACT_RELU:
-        d = out > 0 ? (bp_real)1 : (bp_real)0;
-        fputs(out > 0 ? "(output > 0) " : "(output <= 0) ", stdout);
-        break;
-    case BP_ACT_LEAKY:
-        d = out > 0 ? (bp_real)1 : (bp_real)0.01;
-        fputs(out > 0 ? "(output > 0) " : "(output <= 0) ", stdout);
-        break;
-    case BP_ACT_LINEAR:
-    case BP_ACT_SOFTMAX:
-    case BP_ACT_COUNT: /* not an activation: never in a network */
-        break;
+    bp_real d = bp_activation_derivative(act, out);
+    for (const char *p = bp_activation_derivative_working(act, out); *p; p++) {
+        if (*p == '@') put_num(out);
+        else putchar(*p);
     }
     put_num(d);
     return d;
@@ -184,7 +132,7 @@ static void trace_forward_layer(trace *t, size_t l)
     printf(", inputs: ");
     put_list(in, n_in);
     printf("\n  activation = bias + sum of weight * input;  %s\n",
-           transfer_formula(bp_net_activation(t->net, l)));
+           bp_activation_formula(bp_net_activation(t->net, l)));
     for (size_t j = 0; j < n_out; j++) {
         /* The tutorial's activate(): the bias, then + w[i] * x[i] in order. */
         bp_real a = b[j];
@@ -269,7 +217,7 @@ static void trace_output_layer(const trace *t, size_t l)
     }
     const bp_real *out = bp_net_outputs(t->net, l), *delta = bp_net_deltas(t->net, l);
     printf("  error = output - expected;  delta = error * derivative, derivative = %s\n",
-           derivative_formula(act));
+           bp_activation_derivative_formula(act));
     for (size_t j = 0; j < width(t, l + 1); j++) {
         bp_real error = out[j] - t->expected[j];
         printf("  neuron %zu: error      = ", j + 1);
@@ -292,7 +240,7 @@ static void trace_hidden_layer(const trace *t, size_t l)
     const bp_real *W_next = bp_net_weights(t->net, l + 1), *d_next = bp_net_deltas(t->net, l + 1);
     printf("  error = sum over layer %zu of weight (from this neuron) * delta;\n"
            "  delta = error * derivative, derivative = %s\n",
-           l + 2, derivative_formula(act));
+           l + 2, bp_activation_derivative_formula(act));
     for (size_t j = 0; j < n; j++) {
         bp_real error = 0;
         printf("  neuron %zu: error      = ", j + 1);

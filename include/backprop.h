@@ -87,6 +87,18 @@ typedef enum bp_activation {
 const char *bp_activation_name(bp_activation act);
 /* Parses an activation name; BP_ERR_ARG for an unknown one. */
 bp_status bp_activation_parse(const char *name, bp_activation *out, bp_error *err);
+/* Derivative of act at a neuron from its output, as training computes it
+ * (sigmoid: output * (1 - output)); 1 for softmax and linear. */
+bp_real bp_activation_derivative(bp_activation act, bp_real out);
+/* The activation as a sentence, "output = tanh(activation)", for
+ * explanations such as backprop trace. */
+const char *bp_activation_formula(bp_activation act);
+/* Its derivative in terms of the output: "1 - output * output". */
+const char *bp_activation_derivative_formula(bp_activation act);
+/* That derivative worked out for one output value, with '@' where the
+ * value goes: "1 - @ * @ = " (possibly "", or words such as
+ * "(output > 0) "). */
+const char *bp_activation_derivative_working(bp_activation act, bp_real out);
 
 /* How initial weights are drawn (always from the given seeded rng). */
 typedef enum bp_init {

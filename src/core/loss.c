@@ -59,10 +59,9 @@ void bp_loss_output_delta(bp_loss loss, bp_activation out_act, const bp_real *ou
         for (size_t i = 0; i < n; i++) delta[i] = out[i] * ((out[i] - expected[i]) - dot);
         return;
     }
-    for (size_t i = 0; i < n; i++) {
-        bp_real error = out[i] - expected[i];
-        delta[i] = error * bp_activation_derivative(out_act, out[i]);
-    }
+    /* error * transfer_derivative(output), error = output - expected */
+    for (size_t i = 0; i < n; i++) delta[i] = out[i] - expected[i];
+    bp_times_derivative(out_act, delta, out, n);
 }
 
 bp_status bp_loss_check_pairing(bp_loss loss, bp_activation out_act, size_t n_outputs,

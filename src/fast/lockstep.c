@@ -262,9 +262,12 @@ INLINE void lane_activate(lanes *ls, bp_activation act, lane_v *v, size_t n)
             for (size_t m = 0; m < ls->n; m++) v[j][m] = BP_TANH(v[j][m]);
         return;
     case BP_ACT_RELU:
+        for (size_t j = 0; j < n; j++)
+            for (size_t m = 0; m < LANES; m++) v[j][m] = bp_relu(v[j][m]);
+        return;
     case BP_ACT_LEAKY:
         for (size_t j = 0; j < n; j++)
-            for (size_t m = 0; m < LANES; m++) v[j][m] = bp_activation_value(act, v[j][m]);
+            for (size_t m = 0; m < LANES; m++) v[j][m] = bp_leaky_relu(v[j][m]);
         return;
     case BP_ACT_LINEAR:
         return;
@@ -311,9 +314,12 @@ INLINE void times_derivative(bp_activation act, lane_v *restrict d, const lane_v
         for (size_t k = 0; k < n; k++) d[k] = d[k] * (one - out[k] * out[k]);
         return;
     case BP_ACT_RELU:
+        for (size_t k = 0; k < n; k++)
+            for (size_t m = 0; m < LANES; m++) d[k][m] = d[k][m] * bp_relu_derivative(out[k][m]);
+        return;
     case BP_ACT_LEAKY:
         for (size_t k = 0; k < n; k++)
-            for (size_t m = 0; m < LANES; m++) d[k][m] = d[k][m] * bp_activation_derivative(act, out[k][m]);
+            for (size_t m = 0; m < LANES; m++) d[k][m] = d[k][m] * bp_leaky_relu_derivative(out[k][m]);
         return;
     case BP_ACT_LINEAR:
     case BP_ACT_SOFTMAX:
