@@ -204,17 +204,10 @@ static void put_delta_lines(bp_activation act, bp_real error, bp_real out, bp_re
     putchar('\n');
 }
 
-static void trace_output_layer(const trace *t, size_t l)
+/* Squared error through an element-wise output: error times derivative. */
+static void trace_output_squared_error(const trace *t, size_t l)
 {
     bp_activation act = bp_net_activation(t->net, l);
-    if (t->loss == BP_LOSS_XENT) {
-        trace_output_xent(t, l);
-        return;
-    }
-    if (act == BP_ACT_SOFTMAX) {
-        trace_output_softmax_sse(t, l);
-        return;
-    }
     const bp_real *out = bp_net_outputs(t->net, l), *delta = bp_net_deltas(t->net, l);
     printf("  error = output - expected;  delta = error * derivative, derivative = %s\n",
            bp_activation_derivative_formula(act));
@@ -227,6 +220,20 @@ static void trace_output_layer(const trace *t, size_t l)
         fputs(" = ", stdout);
         put_num(error);
         put_delta_lines(act, error, out[j], delta[j]);
+    }
+}
+
+/* The output layer's deltas, explained loss by loss. */
+static void trace_output_layer(const trace *t, size_t l)
+{
+    switch (t->loss) {
+    case BP_LOSS_XENT: trace_output_xent(t, l); return;
+    case BP_LOSS_SSE:
+    case BP_LOSS_MSE:
+        if (bp_net_activation(t->net, l) == BP_ACT_SOFTMAX) trace_output_softmax_sse(t, l);
+        else trace_output_squared_error(t, l);
+        return;
+    case BP_LOSS_COUNT: return; /* not a loss: the option parser refuses it */
     }
 }
 
@@ -324,21 +331,8 @@ static void trace_update(const trace *t)
 /* The row's loss, as training sums it (probabilities kept off log(0)). */
 static double row_loss(const trace *t, const bp_real *out)
 {
-    size_t n = width(t, n_layers(t));
-    int softmax = bp_net_activation(t->net, n_layers(t) - 1) == BP_ACT_SOFTMAX;
-    double sum = 0;
-    for (size_t i = 0; i < n; i++) {
-        double y = t->expected[i], p = out[i];
-        if (t->loss != BP_LOSS_XENT) {
-            sum += (y - p) * (y - p);
-            continue;
-        }
-        double lo = 1e-15, hi = 1.0 - 1e-15;
-        double pc = p < lo ? lo : p > hi ? hi : p, qc = 1.0 - p < lo ? lo : 1.0 - p > hi ? hi : 1.0 - p;
-        if (softmax) sum -= y != 0 ? y * log(pc) : 0;
-        else sum -= y * log(pc) + (1.0 - y) * log(qc);
-    }
-    return sum;
+    size_t last = n_layers(t) - 1;
+    return bp_loss_value(t->loss, bp_net_activation(t->net, last), out, t->expected, width(t, last + 1));
 }
 
 /* Forward, backward and update of one row, traced. */

@@ -121,6 +121,11 @@ typedef enum bp_loss {
 
 const char *bp_loss_name(bp_loss loss);
 bp_status bp_loss_parse(const char *name, bp_loss *out, bp_error *err);
+/* The loss of one row's n outputs against its targets, as training sums
+ * it (out_act is the output layer's activation; cross-entropy keeps the
+ * probabilities off log(0)). */
+double bp_loss_value(bp_loss loss, bp_activation out_act, const bp_real *out, const bp_real *expected,
+                     size_t n);
 
 typedef struct bp_net bp_net;
 

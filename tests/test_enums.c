@@ -4,6 +4,7 @@
  * constant) is refused wherever a value comes in: a new value that some
  * table or range check forgot fails here, not in a user's run. */
 #include "backprop.h"
+#include "core/activation.h"
 #include "harness.h"
 
 #include <string.h>
@@ -65,6 +66,25 @@ static void test_every_value_has_a_name_that_parses_back(void)
         bp_error err;
         CHECK(n->parse("?", &ignored, &err) == BP_ERR_ARG);
     }
+}
+
+/* Every row of activation.c's table is filled in: a row left out would be
+ * zeros, and its value or words would be missing at run time. */
+static void test_every_activation_is_defined(void)
+{
+    for (int a = 0; a < BP_ACT_COUNT; a++) {
+        const bp_activation_def *d = bp_activation_def_of((bp_activation)a);
+        CHECK(d != NULL);
+        if (!d) continue;
+        CHECK(d->name && d->value && d->derivative && d->formula && d->derivative_formula);
+        CHECK(d->working_positive && d->working_other);
+        CHECK(d->c_body != NULL || a == BP_ACT_LINEAR); /* only the identity has no function */
+        CHECK_STR(bp_activation_formula((bp_activation)a), d->formula);
+        CHECK_STR(bp_activation_derivative_formula((bp_activation)a), d->derivative_formula);
+        CHECK_STR(bp_activation_derivative_working((bp_activation)a, 1), d->working_positive);
+        CHECK_STR(bp_activation_derivative_working((bp_activation)a, -1), d->working_other);
+    }
+    CHECK(bp_activation_def_of(BP_ACT_COUNT) == NULL);
 }
 
 static bp_status create_with_output(bp_activation out)
@@ -151,6 +171,7 @@ static void test_an_init_or_scaling_past_the_last_is_refused(void)
 int main(void)
 {
     RUN(test_every_value_has_a_name_that_parses_back);
+    RUN(test_every_activation_is_defined);
     RUN(test_an_activation_past_the_last_is_refused);
     RUN(test_training_refuses_a_value_past_the_last);
     RUN(test_an_init_or_scaling_past_the_last_is_refused);

@@ -292,7 +292,7 @@ static size_t batched_rows(trainer *t, double lr, size_t start, double *sum)
 static double mean_loss(const trainer *t, double sum, size_t rows)
 {
     double n = (double)rows;
-    if (t->o->loss == BP_LOSS_MSE) n *= (double)t->net->width[t->net->n_layers];
+    if (bp_loss_averages_outputs(t->o->loss)) n *= (double)t->net->width[t->net->n_layers];
     return rows ? sum / n : NAN;
 }
 
