@@ -82,64 +82,15 @@ static void put_weighted_sum(bp_real bias, const bp_real *w, const bp_real *x, s
     }
 }
 
-static const char *transfer_formula(bp_activation act)
-{
-    switch (act) {
-    case BP_ACT_SIGMOID: return "output = sigmoid(activation) = 1 / (1 + exp(-activation))";
-    case BP_ACT_TANH: return "output = tanh(activation)";
-    case BP_ACT_RELU: return "output = activation if it is positive, else 0 (relu)";
-    case BP_ACT_LEAKY: return "output = activation if it is positive, else 0.01 * activation (leaky relu)";
-    case BP_ACT_LINEAR: return "output = activation (linear)";
-    case BP_ACT_SOFTMAX: return "output = exp(activation) / sum over the layer of exp(activation) (softmax)";
-    }
-    return "output = transfer(activation)";
-}
-
-static const char *derivative_formula(bp_activation act)
-{
-    switch (act) {
-    case BP_ACT_SIGMOID: return "output * (1 - output)";
-    case BP_ACT_TANH: return "1 - output * output";
-    case BP_ACT_RELU: return "1 if output > 0, else 0";
-    case BP_ACT_LEAKY: return "1 if output > 0, else 0.01";
-    case BP_ACT_LINEAR:
-    case BP_ACT_SOFTMAX: return "1";
-    }
-    return "1";
-}
-
 /* The derivative as the library computes it, from the output, with its
- * operands: "0.66 * (1 - 0.66) = 0.22". */
+ * operands: "0.66 * (1 - 0.66) = 0.22" (the working the library spells,
+ * each '@' the output). */
 static bp_real put_derivative(bp_activation act, bp_real out)
 {
-    bp_real d = 1;
-    switch (act) {
-    case BP_ACT_SIGMOID:
-        d = out * ((bp_real)1.0 - out);
-        put_num(out);
-        fputs(" * (1 - ", stdout);
-        put_num(out);
-        fputs(") = ", stdout);
-        break;
-    case BP_ACT_TANH:
-        d = (bp_real)1.0 - out * out;
-        fputs("1 - ", stdout);
-        put_num(out);
-        fputs(" * ", stdout);
-        put_num(out);
-        fputs(" = ", stdout);
-        break;
-    case BP_ACT_RELU:
-        d = out > 0 ? (bp_real)1 : (bp_real)0;
-        fputs(out > 0 ? "(output > 0) " : "(output <= 0) ", stdout);
-        break;
-    case BP_ACT_LEAKY:
-        d = out > 0 ? (bp_real)1 : (bp_real)0.01;
-        fputs(out > 0 ? "(output > 0) " : "(output <= 0) ", stdout);
-        break;
-    case BP_ACT_LINEAR:
-    case BP_ACT_SOFTMAX:
-        break;
+    bp_real d = bp_activation_derivative(act, out);
+    for (const char *p = bp_activation_derivative_working(act, out); *p; p++) {
+        if (*p == '@') put_num(out);
+        else putchar(*p);
     }
     put_num(d);
     return d;
@@ -181,7 +132,7 @@ static void trace_forward_layer(trace *t, size_t l)
     printf(", inputs: ");
     put_list(in, n_in);
     printf("\n  activation = bias + sum of weight * input;  %s\n",
-           transfer_formula(bp_net_activation(t->net, l)));
+           bp_activation_formula(bp_net_activation(t->net, l)));
     for (size_t j = 0; j < n_out; j++) {
         /* The tutorial's activate(): the bias, then + w[i] * x[i] in order. */
         bp_real a = b[j];
@@ -253,20 +204,13 @@ static void put_delta_lines(bp_activation act, bp_real error, bp_real out, bp_re
     putchar('\n');
 }
 
-static void trace_output_layer(const trace *t, size_t l)
+/* Squared error through an element-wise output: error times derivative. */
+static void trace_output_squared_error(const trace *t, size_t l)
 {
     bp_activation act = bp_net_activation(t->net, l);
-    if (t->loss == BP_LOSS_XENT) {
-        trace_output_xent(t, l);
-        return;
-    }
-    if (act == BP_ACT_SOFTMAX) {
-        trace_output_softmax_sse(t, l);
-        return;
-    }
     const bp_real *out = bp_net_outputs(t->net, l), *delta = bp_net_deltas(t->net, l);
     printf("  error = output - expected;  delta = error * derivative, derivative = %s\n",
-           derivative_formula(act));
+           bp_activation_derivative_formula(act));
     for (size_t j = 0; j < width(t, l + 1); j++) {
         bp_real error = out[j] - t->expected[j];
         printf("  neuron %zu: error      = ", j + 1);
@@ -276,6 +220,20 @@ static void trace_output_layer(const trace *t, size_t l)
         fputs(" = ", stdout);
         put_num(error);
         put_delta_lines(act, error, out[j], delta[j]);
+    }
+}
+
+/* The output layer's deltas, explained loss by loss. */
+static void trace_output_layer(const trace *t, size_t l)
+{
+    switch (t->loss) {
+    case BP_LOSS_XENT: trace_output_xent(t, l); return;
+    case BP_LOSS_SSE:
+    case BP_LOSS_MSE:
+        if (bp_net_activation(t->net, l) == BP_ACT_SOFTMAX) trace_output_softmax_sse(t, l);
+        else trace_output_squared_error(t, l);
+        return;
+    case BP_LOSS_COUNT: return; /* not a loss: the option parser refuses it */
     }
 }
 
@@ -289,7 +247,7 @@ static void trace_hidden_layer(const trace *t, size_t l)
     const bp_real *W_next = bp_net_weights(t->net, l + 1), *d_next = bp_net_deltas(t->net, l + 1);
     printf("  error = sum over layer %zu of weight (from this neuron) * delta;\n"
            "  delta = error * derivative, derivative = %s\n",
-           l + 2, derivative_formula(act));
+           l + 2, bp_activation_derivative_formula(act));
     for (size_t j = 0; j < n; j++) {
         bp_real error = 0;
         printf("  neuron %zu: error      = ", j + 1);
@@ -373,21 +331,8 @@ static void trace_update(const trace *t)
 /* The row's loss, as training sums it (probabilities kept off log(0)). */
 static double row_loss(const trace *t, const bp_real *out)
 {
-    size_t n = width(t, n_layers(t));
-    int softmax = bp_net_activation(t->net, n_layers(t) - 1) == BP_ACT_SOFTMAX;
-    double sum = 0;
-    for (size_t i = 0; i < n; i++) {
-        double y = t->expected[i], p = out[i];
-        if (t->loss != BP_LOSS_XENT) {
-            sum += (y - p) * (y - p);
-            continue;
-        }
-        double lo = 1e-15, hi = 1.0 - 1e-15;
-        double pc = p < lo ? lo : p > hi ? hi : p, qc = 1.0 - p < lo ? lo : 1.0 - p > hi ? hi : 1.0 - p;
-        if (softmax) sum -= y != 0 ? y * log(pc) : 0;
-        else sum -= y * log(pc) + (1.0 - y) * log(qc);
-    }
-    return sum;
+    size_t last = n_layers(t) - 1;
+    return bp_loss_value(t->loss, bp_net_activation(t->net, last), out, t->expected, width(t, last + 1));
 }
 
 /* Forward, backward and update of one row, traced. */

@@ -79,19 +79,33 @@ typedef enum bp_activation {
     BP_ACT_RELU,
     BP_ACT_LEAKY,       /* leaky ReLU, slope 0.01 below zero */
     BP_ACT_LINEAR,
-    BP_ACT_SOFTMAX
+    BP_ACT_SOFTMAX,
+    BP_ACT_COUNT        /* not an activation: the number of them */
 } bp_activation;
 
 /* Name of an activation ("sigmoid", "tanh", ...). */
 const char *bp_activation_name(bp_activation act);
 /* Parses an activation name; BP_ERR_ARG for an unknown one. */
 bp_status bp_activation_parse(const char *name, bp_activation *out, bp_error *err);
+/* Derivative of act at a neuron from its output, as training computes it
+ * (sigmoid: output * (1 - output)); 1 for softmax and linear. */
+bp_real bp_activation_derivative(bp_activation act, bp_real out);
+/* The activation as a sentence, "output = tanh(activation)", for
+ * explanations such as backprop trace. */
+const char *bp_activation_formula(bp_activation act);
+/* Its derivative in terms of the output: "1 - output * output". */
+const char *bp_activation_derivative_formula(bp_activation act);
+/* That derivative worked out for one output value, with '@' where the
+ * value goes: "1 - @ * @ = " (possibly "", or words such as
+ * "(output > 0) "). */
+const char *bp_activation_derivative_working(bp_activation act, bp_real out);
 
 /* How initial weights are drawn (always from the given seeded rng). */
 typedef enum bp_init {
     BP_INIT_UNIFORM = 0, /* the tutorial's uniform [0,1), weights and bias */
     BP_INIT_XAVIER,      /* Glorot uniform in +-sqrt(6/(fan_in+fan_out)), bias 0 */
-    BP_INIT_HE           /* He normal, std sqrt(2/fan_in), bias 0 */
+    BP_INIT_HE,          /* He normal, std sqrt(2/fan_in), bias 0 */
+    BP_INIT_COUNT        /* not an init: the number of them */
 } bp_init;
 
 const char *bp_init_name(bp_init init);
@@ -101,11 +115,17 @@ bp_status bp_init_parse(const char *name, bp_init *out, bp_error *err);
 typedef enum bp_loss {
     BP_LOSS_SSE = 0, /* the tutorial's sum of squared errors */
     BP_LOSS_XENT,    /* cross-entropy: softmax multi-class or sigmoid binary */
-    BP_LOSS_MSE      /* mean squared error, for regression */
+    BP_LOSS_MSE,     /* mean squared error, for regression */
+    BP_LOSS_COUNT    /* not a loss: the number of them */
 } bp_loss;
 
 const char *bp_loss_name(bp_loss loss);
 bp_status bp_loss_parse(const char *name, bp_loss *out, bp_error *err);
+/* The loss of one row's n outputs against its targets, as training sums
+ * it (out_act is the output layer's activation; cross-entropy keeps the
+ * probabilities off log(0)). */
+double bp_loss_value(bp_loss loss, bp_activation out_act, const bp_real *out, const bp_real *expected,
+                     size_t n);
 
 typedef struct bp_net bp_net;
 
@@ -161,7 +181,8 @@ typedef enum bp_optimizer {
     BP_OPT_SGD = 0, /* plain stochastic gradient descent (the tutorial) */
     BP_OPT_MOMENTUM,
     BP_OPT_NESTEROV,
-    BP_OPT_ADAM
+    BP_OPT_ADAM,
+    BP_OPT_COUNT    /* not an optimizer: the number of them */
 } bp_optimizer;
 
 const char *bp_optimizer_name(bp_optimizer opt);
@@ -170,7 +191,8 @@ bp_status bp_optimizer_parse(const char *name, bp_optimizer *out, bp_error *err)
 typedef enum bp_schedule {
     BP_SCHEDULE_CONSTANT = 0,
     BP_SCHEDULE_STEP,   /* lr * decay ^ floor(epoch / step_epochs) */
-    BP_SCHEDULE_INVTIME /* lr / (1 + decay * epoch) */
+    BP_SCHEDULE_INVTIME, /* lr / (1 + decay * epoch) */
+    BP_SCHEDULE_COUNT    /* not a schedule: the number of them */
 } bp_schedule;
 
 const char *bp_schedule_name(bp_schedule s);
@@ -267,7 +289,8 @@ typedef enum bp_task {
 typedef enum bp_missing {
     BP_MISSING_ERROR = 0, /* refuse the file, naming the first cells */
     BP_MISSING_DROP,      /* drop rows that have any */
-    BP_MISSING_MEAN       /* fill with the training mean (mode for categories) */
+    BP_MISSING_MEAN,      /* fill with the training mean (mode for categories) */
+    BP_MISSING_COUNT      /* not a policy: the number of them */
 } bp_missing;
 
 const char *bp_missing_name(bp_missing m);
@@ -319,7 +342,8 @@ const char *bp_dataset_source(const bp_dataset *ds);
 typedef enum bp_scale {
     BP_SCALE_MINMAX = 0, /* (x - min) / (max - min); a constant column gives 0 */
     BP_SCALE_STANDARD,   /* (x - mean) / std; a constant column gives 0 */
-    BP_SCALE_NONE
+    BP_SCALE_NONE,
+    BP_SCALE_COUNT       /* not a scaling: the number of them */
 } bp_scale;
 
 const char *bp_scale_name(bp_scale s);

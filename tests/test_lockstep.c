@@ -7,6 +7,7 @@
 #include "backprop.h"
 #include "fast/lockstep.h"
 #include "data/dataset.h"
+#include "core/loss.h"
 #include "core/net.h"
 
 #include <stdint.h>
@@ -252,13 +253,139 @@ static void test_what_cannot_run_side_by_side_is_refused(void)
     CHECK(bp_train_lockstep(nets, samples, 2, &o, trained, &err) == BP_ERR_ARG); /* two shapes */
     CHECK(strstr(err.message, "one shape") != NULL);
     o.optimizer = BP_OPT_MOMENTUM;
-    CHECK(!bp_lockstep_applies(&o));
+    CHECK(!bp_lockstep_applies(&o, nets[0]->act, nets[0]->n_layers));
     CHECK(bp_train_lockstep(nets, samples, 1, &o, trained, &err) == BP_ERR_ARG);
-    options_for(&configs[0], &o);
-    o.learning_rate = -1;
-    CHECK(bp_train_lockstep(nets, samples, 1, &o, trained, &err) == BP_ERR_ARG);
-    CHECK(strstr(err.message, "learning rate") != NULL);
     for (size_t m = 0; m <= LANES; m++) bp_net_free(nets[m]);
+}
+
+/* The smallest data set cross-validation runs on: make_data's rows. */
+static bp_dataset dataset_of(data *d)
+{
+    bp_dataset ds;
+    memset(&ds, 0, sizeof ds);
+    ds.x = d->x;
+    ds.n_rows = N_ROWS;
+    ds.n_features = N_IN;
+    ds.label = d->label;
+    ds.n_classes = N_OUT;
+    ds.source = (char *)"test";
+    ds.task = BP_TASK_CLASSIFICATION;
+    return ds;
+}
+
+static int count_epochs(void *user, const bp_epoch_report *report)
+{
+    (void)report;
+    ++*(size_t *)user;
+    return 0;
+}
+
+/* Cross-validation of ds with o: folds side by side (in lockstep where it
+ * applies), or, with a progress callback, one after the other through
+ * bp_train. */
+static bp_status cross_validate(const bp_dataset *ds, bp_cv_options o, int one_by_one,
+                                bp_cv_result *res, bp_error *err)
+{
+    size_t epochs = 0;
+    if (one_by_one) {
+        o.train.on_epoch = count_epochs;
+        o.train.user = &epochs;
+    }
+    bp_rng rng;
+    bp_rng_seed(&rng, 1);
+    return bp_cross_validate(ds, &o, &rng, res, err);
+}
+
+/* Bad options give cross-validation bp_train's error, in lockstep too: its
+ * groups run bp_train's checks before the lanes start. */
+static void test_cross_validation_in_lockstep_reports_bp_train_errors(void)
+{
+    data d;
+    make_data(&d, 5);
+    bp_dataset ds = dataset_of(&d);
+    bp_cv_options o;
+    bp_cv_defaults(&o);
+    o.folds = 3;
+    o.train.epochs = 2;
+    o.train.learning_rate = -1;
+    CHECK(bp_lockstep_applies(&o.train, (const bp_activation[]){BP_ACT_SIGMOID, BP_ACT_SIGMOID}, 2));
+    bp_cv_result res;
+    bp_error together, alone;
+    CHECK(cross_validate(&ds, o, 0, &res, &together) == BP_ERR_ARG);
+    CHECK(cross_validate(&ds, o, 1, &res, &alone) == BP_ERR_ARG);
+    CHECK(strstr(together.message, "learning rate") != NULL);
+    CHECK_STR(together.message, alone.message);
+}
+
+/* Every loss, every output activation it pairs with, every hidden
+ * activation: where bp_lockstep_applies() says the lanes can train it,
+ * they end bit for bit where bp_train does; where it says no,
+ * bp_train_lockstep refuses. A loss added to the enum and sent down some
+ * other loss's lane code would fail here. */
+static void test_lockstep_applies_only_where_it_matches_bp_train(void)
+{
+    data d;
+    make_data(&d, 19);
+    for (int l = 0; l < BP_LOSS_COUNT; l++)
+        for (int out = 0; out < BP_ACT_COUNT; out++)
+            for (int hid = 0; hid < BP_ACT_COUNT; hid++) {
+                if (hid == BP_ACT_SOFTMAX) continue; /* for the output layer only */
+                config c = {"", 1, {5, 0}, (bp_activation)hid, (bp_activation)out, (bp_loss)l, 0,
+                            BP_SCHEDULE_CONSTANT};
+                bp_error err;
+                if (bp_loss_check_pairing(c.loss, c.output_act, N_OUT, &err) != BP_OK) continue;
+                bp_train_options o;
+                options_for(&c, &o);
+                bp_net *net = make_net(&c, 1);
+                CHECK(net != NULL);
+                if (!net) return;
+                int applies = bp_lockstep_applies(&o, net->act, net->n_layers);
+                int ok;
+                if (applies) {
+                    ok = lanes_match_bp_train(&c, &d, LANES);
+                } else {
+                    bp_samples s = lane_samples(&d, &c, 0);
+                    unsigned char trained[1];
+                    ok = bp_train_lockstep(&net, &s, 1, &o, trained, &err) == BP_ERR_ARG;
+                }
+                if (!ok) {
+                    fprintf(stderr, "  %s loss, %s hidden, %s output: lockstep %s\n", bp_loss_name(c.loss),
+                            bp_activation_name(c.hidden_act), bp_activation_name(c.output_act),
+                            applies ? "differs from bp_train" : "refused but ran");
+                    CHECK(0);
+                }
+                bp_net_free(net);
+            }
+}
+
+/* Cross-validation gives the same result for every loss whether its folds
+ * go through the lanes or one by one through bp_train (a loss the lanes
+ * refuse must take the second way). */
+static void test_cross_validation_matches_bp_train_for_every_loss(void)
+{
+    data d;
+    make_data(&d, 23);
+    bp_dataset ds = dataset_of(&d);
+    for (int l = 0; l < BP_LOSS_COUNT; l++) {
+        bp_cv_options o;
+        bp_cv_defaults(&o);
+        o.folds = 5;
+        o.train.epochs = 9;
+        o.train.loss = (bp_loss)l;
+        o.net.output_act = o.train.loss == BP_LOSS_XENT ? BP_ACT_SOFTMAX : BP_ACT_SIGMOID;
+        bp_cv_result together, alone;
+        bp_error err;
+        CHECK(cross_validate(&ds, o, 0, &together, &err) == BP_OK);
+        CHECK(cross_validate(&ds, o, 1, &alone, &err) == BP_OK);
+        if (memcmp(together.scores, alone.scores, o.folds * sizeof *together.scores) != 0 ||
+            memcmp(together.proba, alone.proba, N_ROWS * N_OUT * sizeof *together.proba) != 0) {
+            fprintf(stderr, "  %s: cross-validation side by side differs from bp_train\n",
+                    bp_loss_name(o.train.loss));
+            CHECK(0);
+        }
+        bp_cv_result_free(&together);
+        bp_cv_result_free(&alone);
+    }
 }
 
 /* Cross-validation gives the same folds, scores and probabilities whatever
@@ -267,15 +394,7 @@ static void test_cross_validation_does_not_depend_on_threads(void)
 {
     data d;
     make_data(&d, 11);
-    bp_dataset ds;
-    memset(&ds, 0, sizeof ds);
-    ds.x = d.x;
-    ds.n_rows = N_ROWS;
-    ds.n_features = N_IN;
-    ds.label = d.label;
-    ds.n_classes = N_OUT;
-    ds.source = (char *)"test";
-    ds.task = BP_TASK_CLASSIFICATION;
+    bp_dataset ds = dataset_of(&d);
     bp_cv_result res[3];
     for (size_t t = 0; t < 3; t++) {
         bp_cv_options o;
@@ -302,6 +421,9 @@ int main(void)
     RUN(test_a_diverging_lane_is_handed_back);
     RUN(test_a_stop_request_changes_nothing);
     RUN(test_what_cannot_run_side_by_side_is_refused);
+    RUN(test_cross_validation_in_lockstep_reports_bp_train_errors);
+    RUN(test_lockstep_applies_only_where_it_matches_bp_train);
+    RUN(test_cross_validation_matches_bp_train_for_every_loss);
     RUN(test_cross_validation_does_not_depend_on_threads);
     return harness_finish();
 }

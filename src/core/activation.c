@@ -7,6 +7,84 @@
 
 #include <string.h>
 
+/* ------------------------------------------- the reference, one value */
+
+static bp_real sigmoid_value(bp_real a) { return bp_sigmoid(a); }
+static bp_real sigmoid_derivative(bp_real out) { return out * ((bp_real)1.0 - out); }
+static bp_real tanh_value(bp_real a) { return BP_TANH(a); }
+static bp_real tanh_derivative(bp_real out) { return (bp_real)1.0 - out * out; }
+static bp_real relu_value(bp_real a) { return bp_relu(a); }
+static bp_real relu_derivative(bp_real out) { return bp_relu_derivative(out); }
+static bp_real leaky_value(bp_real a) { return bp_leaky_relu(a); }
+static bp_real leaky_derivative(bp_real out) { return bp_leaky_relu_derivative(out); }
+static bp_real identity(bp_real a) { return a; }
+static bp_real one(bp_real out) { return (void)out, (bp_real)1; }
+
+/* Every activation, in the order of enum bp_activation (the names are
+ * the command line's and the model file's: never rename one). */
+static const bp_activation_def defs[] = {
+    [BP_ACT_SIGMOID] = {"sigmoid", sigmoid_value, sigmoid_derivative,
+                        "    for (i = 0; i < n; i++)\n"
+                        "        v[i] = ($r_real)1.0 / (($r_real)1.0 + exp$f(-v[i]));\n",
+                        "output = sigmoid(activation) = 1 / (1 + exp(-activation))",
+                        "output * (1 - output)", "@ * (1 - @) = ", "@ * (1 - @) = "},
+    [BP_ACT_TANH] = {"tanh", tanh_value, tanh_derivative,
+                     "    for (i = 0; i < n; i++) v[i] = tanh$f(v[i]);\n",
+                     "output = tanh(activation)", "1 - output * output", "1 - @ * @ = ",
+                     "1 - @ * @ = "},
+    [BP_ACT_RELU] = {"relu", relu_value, relu_derivative,
+                     "    for (i = 0; i < n; i++) v[i] = v[i] > 0 ? v[i] : 0;\n",
+                     "output = activation if it is positive, else 0 (relu)",
+                     "1 if output > 0, else 0", "(output > 0) ", "(output <= 0) "},
+    [BP_ACT_LEAKY] = {"leaky", leaky_value, leaky_derivative,
+                      "    for (i = 0; i < n; i++) v[i] = v[i] > 0 ? v[i] : ($r_real)0.01 * v[i];\n",
+                      "output = activation if it is positive, else 0.01 * activation (leaky relu)",
+                      "1 if output > 0, else 0.01", "(output > 0) ", "(output <= 0) "},
+    [BP_ACT_LINEAR] = {"linear", identity, one, NULL, "output = activation (linear)", "1", "", ""},
+    [BP_ACT_SOFTMAX] = {"softmax", identity, one,
+                        "    $r_real max = v[0], sum = 0;\n"
+                        "    for (i = 1; i < n; i++)\n        if (v[i] > max) max = v[i];\n"
+                        "    for (i = 0; i < n; i++) {\n"
+                        "        v[i] = exp$f(v[i] - max);\n"
+                        "        sum += v[i];\n"
+                        "    }\n"
+                        "    for (i = 0; i < n; i++) v[i] /= sum;\n",
+                        "output = exp(activation) / sum over the layer of exp(activation) (softmax)",
+                        "1", "", ""},
+};
+_Static_assert(BP_COUNT(defs) == BP_ACT_COUNT, "a definition for every activation");
+
+const bp_activation_def *bp_activation_def_of(bp_activation act)
+{
+    return (unsigned)act < (unsigned)BP_ACT_COUNT ? &defs[act] : NULL;
+}
+
+bp_real bp_activation_value(bp_activation act, bp_real a)
+{
+    const bp_activation_def *d = bp_activation_def_of(act);
+    return d ? d->value(a) : a;
+}
+
+/* The table's derivative, with the calls spelled out so that the vector
+ * loops' tails inline them. */
+static inline __attribute__((always_inline)) bp_real derivative(bp_activation act, bp_real out)
+{
+    switch (act) {
+    case BP_ACT_SIGMOID: return sigmoid_derivative(out);
+    case BP_ACT_TANH: return tanh_derivative(out);
+    case BP_ACT_RELU: return relu_derivative(out);
+    case BP_ACT_LEAKY: return leaky_derivative(out);
+    case BP_ACT_LINEAR:
+    case BP_ACT_SOFTMAX: return one(out);
+    case BP_ACT_COUNT: break; /* not an activation: bp_net_create refuses it */
+    }
+    return 1;
+}
+
+bp_real bp_activation_derivative(bp_activation act, bp_real out) { return derivative(act, out); }
+
+/* ------------------------------------------------- a row at a time */
+
 static void softmax(bp_real *v, size_t n)
 {
     if (n == 0) return;
@@ -58,7 +136,7 @@ INLINE void relu_body(bp_real *v, size_t n)
         x = (bp_vec)((bp_vec_bits)x & positive);
         bp_vec_store(v + i, &x);
     }
-    for (; i < n; i++) v[i] = bp_activation_value(BP_ACT_RELU, v[i]);
+    for (; i < n; i++) v[i] = bp_relu(v[i]);
 }
 
 INLINE void leaky_relu_body(bp_real *v, size_t n)
@@ -72,7 +150,7 @@ INLINE void leaky_relu_body(bp_real *v, size_t n)
         x = (bp_vec)(((bp_vec_bits)x & positive) | ((bp_vec_bits)low & ~positive));
         bp_vec_store(v + i, &x);
     }
-    for (; i < n; i++) v[i] = bp_activation_value(BP_ACT_LEAKY, v[i]);
+    for (; i < n; i++) v[i] = bp_leaky_relu(v[i]);
 }
 
 ISA_VARIANTS(relu, (bp_real * v, size_t n), (v, n))
@@ -94,6 +172,7 @@ INLINE void times_derivative_vec(bp_activation act, bp_vec *d, const bp_vec *out
     }
     case BP_ACT_LINEAR:
     case BP_ACT_SOFTMAX: *d = *d * one; return;
+    case BP_ACT_COUNT: return; /* not an activation: bp_net_create refuses it */
     }
 }
 
@@ -107,7 +186,7 @@ INLINE void times_derivative_body(bp_activation act, bp_real *d, const bp_real *
         times_derivative_vec(act, &dv, &ov);
         bp_vec_store(d + i, &dv);
     }
-    for (; i < n; i++) d[i] *= bp_activation_derivative(act, out[i]);
+    for (; i < n; i++) d[i] *= derivative(act, out[i]);
 }
 
 ISA_VARIANTS(times_derivative,
@@ -139,21 +218,42 @@ void bp_activate(bp_activation act, bp_real *v, size_t n)
     case BP_ACT_SOFTMAX:
         softmax(v, n);
         break;
+    case BP_ACT_COUNT: /* not an activation: bp_net_create refuses it */
+        break;
     }
 }
 
-static const char *const activation_names[] = {"sigmoid", "tanh", "relu",
-                                               "leaky", "linear", "softmax"};
-
 const char *bp_activation_name(bp_activation act)
 {
-    return bp_name_of(activation_names, BP_COUNT(activation_names), (size_t)act);
+    const bp_activation_def *d = bp_activation_def_of(act);
+    return d ? d->name : "?";
 }
 
 bp_status bp_activation_parse(const char *name, bp_activation *out, bp_error *err)
 {
+    const char *names[BP_ACT_COUNT];
+    for (size_t a = 0; a < BP_ACT_COUNT; a++) names[a] = defs[a].name;
     size_t i;
-    bp_status st = bp_name_parse(activation_names, BP_COUNT(activation_names), "activation", name, &i, err);
+    bp_status st = bp_name_parse(names, BP_ACT_COUNT, "activation", name, &i, err);
     if (st == BP_OK) *out = (bp_activation)i;
     return st;
+}
+
+const char *bp_activation_formula(bp_activation act)
+{
+    const bp_activation_def *d = bp_activation_def_of(act);
+    return d ? d->formula : "output = transfer(activation)";
+}
+
+const char *bp_activation_derivative_formula(bp_activation act)
+{
+    const bp_activation_def *d = bp_activation_def_of(act);
+    return d ? d->derivative_formula : "1";
+}
+
+const char *bp_activation_derivative_working(bp_activation act, bp_real out)
+{
+    const bp_activation_def *d = bp_activation_def_of(act);
+    if (!d) return "";
+    return out > 0 ? d->working_positive : d->working_other;
 }

@@ -15,37 +15,47 @@ static inline bp_real bp_sigmoid(bp_real a)
     return (bp_real)1.0 / ((bp_real)1.0 + BP_EXP(-a));
 }
 
-/* One neuron's output for the element-wise activations (all but softmax). */
-static inline bp_real bp_activation_value(bp_activation act, bp_real a)
-{
-    switch (act) {
-    case BP_ACT_SIGMOID: return bp_sigmoid(a);
-    case BP_ACT_TANH: return BP_TANH(a);
-    case BP_ACT_RELU: return a > 0 ? a : 0;
-    case BP_ACT_LEAKY: return a > 0 ? a : BP_LEAKY_SLOPE * a;
-    case BP_ACT_LINEAR:
-    case BP_ACT_SOFTMAX: return a;
-    }
-    return a;
-}
+/* The ReLU and the leaky ReLU and their derivatives (from the output),
+ * spelled once for activation.c's table and the loops that inline them
+ * (lockstep.c). */
+static inline bp_real bp_relu(bp_real a) { return a > 0 ? a : 0; }
+static inline bp_real bp_relu_derivative(bp_real out) { return out > 0 ? (bp_real)1 : (bp_real)0; }
+static inline bp_real bp_leaky_relu(bp_real a) { return a > 0 ? a : BP_LEAKY_SLOPE * a; }
+static inline bp_real bp_leaky_relu_derivative(bp_real out) { return out > 0 ? (bp_real)1 : BP_LEAKY_SLOPE; }
+
+/* Everything about one activation, in the table activation.c keeps: the
+ * one place an activation is defined. The reference path, the fast paths'
+ * fallbacks, the names, export-c and trace all read it. */
+typedef struct bp_activation_def {
+    const char *name;
+    /* One neuron's output from its pre-activation; softmax, which needs
+     * the whole row, leaves it as it is (bp_activate does the row). */
+    bp_real (*value)(bp_real a);
+    /* The derivative from the neuron's output, not its input (the
+     * tutorial's transfer_derivative(output)); 1 for softmax, whose
+     * Jacobian couples the outputs (loss.c handles it). */
+    bp_real (*derivative)(bp_real out);
+    /* export-c: the C statements of the activation function's body over
+     * v[0..n) with the index i, with $r for the model's name (so
+     * "$r_real" is its scalar type) and $f for the float suffix of the
+     * <math.h> functions ("" in a double export); NULL for the identity,
+     * which gets no function and no call. */
+    const char *c_body;
+    /* trace: the output as a sentence, the derivative from the output,
+     * and that derivative worked out for one output value, with @ for the
+     * value: one text for an output above 0, one for the rest. */
+    const char *formula, *derivative_formula;
+    const char *working_positive, *working_other;
+} bp_activation_def;
+
+/* The definition of act; NULL for a value that is not an activation. */
+const bp_activation_def *bp_activation_def_of(bp_activation act);
+
+/* One neuron's output for the element-wise activations (softmax: a). */
+bp_real bp_activation_value(bp_activation act, bp_real a);
 
 /* Applies act in place to n pre-activations (softmax over all n). */
 void bp_activate(bp_activation act, bp_real *values, size_t n);
-/* Derivative of act at a neuron, from its output (not its input): the
- * tutorial's transfer_derivative(output) = output * (1 - output). Not
- * defined for softmax (whose Jacobian couples the outputs). */
-static inline bp_real bp_activation_derivative(bp_activation act, bp_real out)
-{
-    switch (act) {
-    case BP_ACT_SIGMOID: return out * ((bp_real)1.0 - out);
-    case BP_ACT_TANH: return (bp_real)1.0 - out * out;
-    case BP_ACT_RELU: return out > 0 ? (bp_real)1 : (bp_real)0;
-    case BP_ACT_LEAKY: return out > 0 ? (bp_real)1 : BP_LEAKY_SLOPE;
-    case BP_ACT_LINEAR:
-    case BP_ACT_SOFTMAX: return 1;
-    }
-    return 1;
-}
 
 /* d[i] *= bp_activation_derivative(act, out[i]) for i < n, a vector at a
  * time (the same values). */

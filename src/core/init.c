@@ -26,6 +26,7 @@ static double draw(bp_init init, bp_rng *rng, size_t fan_in, size_t fan_out)
     }
     case BP_INIT_HE:
         return normal(rng) * sqrt(2.0 / (double)fan_in);
+    case BP_INIT_COUNT: break; /* not an init: bp_net_from_spec refuses it */
     }
     return 0;
 }
@@ -44,6 +45,7 @@ void bp_net_init(bp_net *net, bp_init init, bp_rng *rng)
 }
 
 static const char *const init_names[] = {"uniform", "xavier", "he"};
+_Static_assert(BP_COUNT(init_names) == BP_INIT_COUNT, "a name for every init");
 
 const char *bp_init_name(bp_init init)
 {

@@ -40,17 +40,16 @@ double bp_loss_row(bp_loss loss, bp_activation out_act, const bp_real *out,
             }
         }
         return sum;
+    case BP_LOSS_COUNT: break; /* not a loss: training refuses it */
     }
     return sum;
 }
 
-void bp_loss_output_delta(bp_loss loss, bp_activation out_act, const bp_real *out,
-                          const bp_real *expected, size_t n, bp_real *delta)
+/* Squared error's deltas (SSE and MSE alike: MSE only reports the loss
+ * averaged over the outputs too). */
+static void squared_error_delta(bp_activation out_act, const bp_real *out, const bp_real *expected,
+                                size_t n, bp_real *delta)
 {
-    if (loss == BP_LOSS_XENT) {
-        for (size_t i = 0; i < n; i++) delta[i] = out[i] - expected[i];
-        return;
-    }
     if (out_act == BP_ACT_SOFTMAX) {
         /* Squared error through softmax: the Jacobian couples the outputs. */
         bp_real dot = 0;
@@ -58,10 +57,41 @@ void bp_loss_output_delta(bp_loss loss, bp_activation out_act, const bp_real *ou
         for (size_t i = 0; i < n; i++) delta[i] = out[i] * ((out[i] - expected[i]) - dot);
         return;
     }
-    for (size_t i = 0; i < n; i++) {
-        bp_real error = out[i] - expected[i];
-        delta[i] = error * bp_activation_derivative(out_act, out[i]);
+    /* error * transfer_derivative(output), error = output - expected */
+    for (size_t i = 0; i < n; i++) delta[i] = out[i] - expected[i];
+    bp_times_derivative(out_act, delta, out, n);
+}
+
+void bp_loss_output_delta(bp_loss loss, bp_activation out_act, const bp_real *out,
+                          const bp_real *expected, size_t n, bp_real *delta)
+{
+    switch (loss) {
+    case BP_LOSS_SSE:
+    case BP_LOSS_MSE: squared_error_delta(out_act, out, expected, n, delta); return;
+    case BP_LOSS_XENT:
+        /* with softmax or sigmoid outputs the transfer's derivative cancels */
+        for (size_t i = 0; i < n; i++) delta[i] = out[i] - expected[i];
+        return;
+    case BP_LOSS_COUNT: break; /* not a loss: training refuses it */
     }
+    for (size_t i = 0; i < n; i++) delta[i] = 0;
+}
+
+int bp_loss_averages_outputs(bp_loss loss)
+{
+    switch (loss) {
+    case BP_LOSS_MSE: return 1;
+    case BP_LOSS_SSE:
+    case BP_LOSS_XENT:
+    case BP_LOSS_COUNT: break;
+    }
+    return 0;
+}
+
+double bp_loss_value(bp_loss loss, bp_activation out_act, const bp_real *out, const bp_real *expected,
+                     size_t n)
+{
+    return bp_loss_row(loss, out_act, out, expected, n);
 }
 
 bp_status bp_loss_check_pairing(bp_loss loss, bp_activation out_act, size_t n_outputs,
@@ -77,6 +107,7 @@ bp_status bp_loss_check_pairing(bp_loss loss, bp_activation out_act, size_t n_ou
 }
 
 static const char *const loss_names[] = {"sse", "xent", "mse"};
+_Static_assert(BP_COUNT(loss_names) == BP_LOSS_COUNT, "a name for every loss");
 
 const char *bp_loss_name(bp_loss loss)
 {

@@ -16,6 +16,10 @@ double bp_loss_row(bp_loss loss, bp_activation out_act, const bp_real *out,
 void bp_loss_output_delta(bp_loss loss, bp_activation out_act, const bp_real *out,
                           const bp_real *expected, size_t n, bp_real *delta);
 
+/* Whether the loss reported per row is also averaged over the outputs
+ * (MSE); the training sum is the same. */
+int bp_loss_averages_outputs(bp_loss loss);
+
 /* Whether a loss makes sense with an output activation (and why not). */
 bp_status bp_loss_check_pairing(bp_loss loss, bp_activation out_act, size_t n_outputs,
                                 bp_error *err);

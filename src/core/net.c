@@ -26,7 +26,7 @@ static bp_status validate_shape(size_t n_layers, const size_t *widths,
             return bp_error_set(err, BP_ERR_ARG, "layer %zu has no neurons", i);
     if (acts)
         for (size_t l = 0; l < n_layers; l++) {
-            if ((unsigned)acts[l] > (unsigned)BP_ACT_SOFTMAX)
+            if ((unsigned)acts[l] >= (unsigned)BP_ACT_COUNT)
                 return bp_error_set(err, BP_ERR_ARG, "layer %zu: unknown activation", l + 1);
             if (acts[l] == BP_ACT_SOFTMAX && l + 1 != n_layers)
                 return bp_error_set(err, BP_ERR_ARG,
@@ -215,14 +215,15 @@ static void hidden_deltas(bp_net *net, size_t l)
             const bp_real d = d_next[k], *w = W_next + k * n + j;
             for (size_t m = 0; m < BLOCK; m++) e[m] += w[m] * d;
         }
-        for (size_t m = 0; m < BLOCK; m++)
-            delta[j + m] = e[m] * bp_activation_derivative(act, out[j + m]);
+        for (size_t m = 0; m < BLOCK; m++) delta[j + m] = e[m];
     }
     for (; j < n; j++) {
         bp_real error = 0;
         for (size_t k = 0; k < n_next; k++) error += W_next[k * n + j] * d_next[k];
-        delta[j] = error * bp_activation_derivative(act, out[j]);
+        delta[j] = error;
     }
+    /* delta = error * transfer_derivative(output), the layer at once. */
+    bp_times_derivative(act, delta, out, n);
 }
 
 void bp_net_backward(bp_net *net, const bp_real *expected, bp_loss loss)

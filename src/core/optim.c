@@ -113,6 +113,8 @@ void bp_optim_step(bp_optim *opt, bp_real *params, const bp_real *grad, double l
         }
         break;
     }
+    case BP_OPT_COUNT: /* not an optimizer: training refuses it */
+        break;
     }
 }
 
@@ -125,12 +127,15 @@ double bp_schedule_rate(const bp_train_options *o, size_t epoch)
         return o->learning_rate * pow(o->decay, (double)(epoch / every));
     }
     case BP_SCHEDULE_INVTIME: return o->learning_rate / (1.0 + o->decay * (double)epoch);
+    case BP_SCHEDULE_COUNT: break; /* not a schedule: training refuses it */
     }
     return o->learning_rate;
 }
 
 static const char *const optimizer_names[] = {"sgd", "momentum", "nesterov", "adam"};
 static const char *const schedule_names[] = {"constant", "step", "invtime"};
+_Static_assert(BP_COUNT(optimizer_names) == BP_OPT_COUNT, "a name for every optimizer");
+_Static_assert(BP_COUNT(schedule_names) == BP_SCHEDULE_COUNT, "a name for every schedule");
 
 const char *bp_optimizer_name(bp_optimizer opt)
 {

@@ -632,6 +632,7 @@ bp_samples bp_dataset_samples(const bp_dataset *ds)
 }
 
 static const char *const missing_names[] = {"error", "drop", "mean"};
+_Static_assert(BP_COUNT(missing_names) == BP_MISSING_COUNT, "a name for every missing-value policy");
 
 const char *bp_missing_name(bp_missing m)
 {

@@ -119,6 +119,7 @@ bp_status bp_scaler_fit(bp_scaler **out, bp_scale kind, const bp_real *x, size_t
                         const size_t *rows, size_t n_rows, bp_error *err)
 {
     *out = NULL;
+    if ((unsigned)kind >= (unsigned)BP_SCALE_COUNT) return bp_error_set(err, BP_ERR_ARG, "unknown scaling");
     bp_scaler *s = calloc(1, sizeof *s);
     if (!s) return bp_error_nomem(err, "scaler");
     s->kind = kind;
@@ -155,6 +156,8 @@ static double scale_value(const bp_scaler *s, size_t j, double v)
         return s->std[j] > 0 ? (v - s->mean[j]) / s->std[j] : 0;
     case BP_SCALE_NONE:
         return v;
+    case BP_SCALE_COUNT: /* not a scaling: never fitted */
+        break;
     }
     return v;
 }
@@ -183,11 +186,13 @@ bp_real bp_scaler_invert(const bp_scaler *s, size_t j, bp_real value)
     case BP_SCALE_MINMAX: return (bp_real)(s->min[j] + v * (s->max[j] - s->min[j]));
     case BP_SCALE_STANDARD: return (bp_real)(s->mean[j] + v * s->std[j]);
     case BP_SCALE_NONE: return value;
+    case BP_SCALE_COUNT: break; /* not a scaling: never fitted */
     }
     return value;
 }
 
 static const char *const scale_names[] = {"minmax", "standard", "none"};
+_Static_assert(BP_COUNT(scale_names) == BP_SCALE_COUNT, "a name for every scaling");
 
 const char *bp_scale_name(bp_scale s)
 {
@@ -218,6 +223,7 @@ bp_status bp_scaler_from_stats(bp_scaler **out, bp_scale kind, const bp_scaler_s
                                const size_t *groups, size_t n, bp_error *err)
 {
     *out = NULL;
+    if ((unsigned)kind >= (unsigned)BP_SCALE_COUNT) return bp_error_set(err, BP_ERR_ARG, "unknown scaling");
     bp_scaler *s = calloc(1, sizeof *s);
     if (!s) return bp_error_nomem(err, "scaler");
     s->kind = kind;

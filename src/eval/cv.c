@@ -32,6 +32,7 @@ bp_status bp_net_from_spec(bp_net **out, const bp_net_spec *spec, size_t n_input
 {
     size_t n_layers = spec->n_hidden + 1;
     if (spec->n_hidden > 1000) return bp_error_set(err, BP_ERR_ARG, "too many hidden layers");
+    if ((unsigned)spec->init >= (unsigned)BP_INIT_COUNT) return bp_error_set(err, BP_ERR_ARG, "unknown init");
     size_t widths[1002];
     bp_activation acts[1001];
     widths[0] = n_inputs;
@@ -196,7 +197,10 @@ static void lockstep_group_task(void *ctx, size_t g)
     if (n == 0) return;
     unsigned char trained[BP_LOCKSTEP_LANES] = {0};
     bp_error err = {0};
-    bp_status st = bp_train_lockstep(nets, samples, n, &run->o->train, trained, &err);
+    /* bp_train's checks first, lane by lane, as the lanes trust them. */
+    bp_status st = BP_OK;
+    for (size_t k = 0; st == BP_OK && k < n; k++) st = bp_train_check(nets[k], &samples[k], &run->o->train, &err);
+    if (st == BP_OK) st = bp_train_lockstep(nets, samples, n, &run->o->train, trained, &err);
     for (size_t k = 0; k < n; k++) {
         fold_job *job = &run->jobs[folds[k]];
         if (st != BP_OK) {
@@ -210,6 +214,17 @@ static void lockstep_group_task(void *ctx, size_t g)
             job->status = train_and_score(run, job, folds[k], &job->rng, &job->err);
         }
     }
+}
+
+/* Whether the folds' networks, as the spec makes them, train in lockstep. */
+static int lockstep_applies(const bp_cv_options *o)
+{
+    bp_activation acts[1001];
+    const bp_net_spec *spec = &o->net;
+    if (spec->n_hidden >= sizeof acts / sizeof *acts) return 0; /* bp_net_from_spec refuses it */
+    for (size_t l = 0; l < spec->n_hidden; l++) acts[l] = spec->hidden_act ? spec->hidden_act[l] : BP_ACT_SIGMOID;
+    acts[spec->n_hidden] = spec->output_act;
+    return bp_lockstep_applies(&o->train, acts, spec->n_hidden + 1);
 }
 
 /* Lockstep groups: at least one per thread (while there are folds to
@@ -232,7 +247,7 @@ static bp_status run_parallel(cv_run *run, bp_rng *rng, bp_error *err)
     bp_pool *pool;
     bp_status st = bp_pool_create(&pool, run->o->train.threads, err);
     if (st != BP_OK) return st;
-    if (bp_lockstep_applies(&run->o->train)) {
+    if (lockstep_applies(run->o)) {
         run->n_groups = lockstep_groups(run->o->folds, bp_pool_size(pool));
         bp_pool_run(pool, lockstep_group_task, run, run->n_groups);
     } else {
@@ -281,7 +296,7 @@ static int folds_in_parallel(const bp_dataset *ds, const bp_cv_options *o)
 {
     const bp_train_options *t = &o->train;
     if (t->batch_size != 1 || t->shuffle || t->validation > 0) return 0;
-    if (t->threads == 1 && !bp_lockstep_applies(t)) return 0;
+    if (t->threads == 1 && !lockstep_applies(o)) return 0;
     if (o->train.on_epoch) return 0; /* progress is reported fold after fold */
     size_t cells;
     return bp_mul_size(ds->n_rows, ds->n_features + 2, &cells) &&

@@ -10,7 +10,6 @@
 #include "core/optim.h"
 #include "util/real.h"
 #include "fast/sysexp.h"
-#include "train/train.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -47,10 +46,53 @@ typedef struct lanes {
     lane_sum_v sum;          /* this epoch's loss, per lane */
 } lanes;
 
-int bp_lockstep_applies(const bp_train_options *o)
+/* lane_output_deltas() below handles each of these by name. */
+int bp_lockstep_accepts_loss(bp_loss loss)
 {
-    return o->batch_size == 1 && o->optimizer == BP_OPT_SGD && o->l2 == 0 && !o->shuffle &&
-           o->validation <= 0 && !o->on_epoch && !o->checkpoint && !o->resume;
+    switch (loss) {
+    case BP_LOSS_SSE:
+    case BP_LOSS_XENT:
+    case BP_LOSS_MSE: return 1;
+    case BP_LOSS_COUNT: break;
+    }
+    return 0;
+}
+
+/* lane_activate() and times_derivative() below handle each of these. */
+int bp_lockstep_accepts_activation(bp_activation act)
+{
+    switch (act) {
+    case BP_ACT_SIGMOID:
+    case BP_ACT_TANH:
+    case BP_ACT_RELU:
+    case BP_ACT_LEAKY:
+    case BP_ACT_LINEAR:
+    case BP_ACT_SOFTMAX: return 1;
+    case BP_ACT_COUNT: break;
+    }
+    return 0;
+}
+
+/* The lanes step w -= (lr * delta) * input in place: plain SGD only. */
+int bp_lockstep_accepts_optimizer(bp_optimizer opt)
+{
+    switch (opt) {
+    case BP_OPT_SGD: return 1;
+    case BP_OPT_MOMENTUM:
+    case BP_OPT_NESTEROV:
+    case BP_OPT_ADAM:
+    case BP_OPT_COUNT: break;
+    }
+    return 0;
+}
+
+int bp_lockstep_applies(const bp_train_options *o, const bp_activation *acts, size_t n_layers)
+{
+    if (!bp_lockstep_accepts_loss(o->loss) || !bp_lockstep_accepts_optimizer(o->optimizer)) return 0;
+    for (size_t l = 0; l < n_layers; l++)
+        if (!bp_lockstep_accepts_activation(acts[l])) return 0;
+    return o->batch_size == 1 && o->l2 == 0 && !o->shuffle && o->validation <= 0 && !o->on_epoch &&
+           !o->checkpoint && !o->resume;
 }
 
 static size_t n_outputs(const lanes *ls) { return ls->shape->width[ls->shape->n_layers]; }
@@ -220,9 +262,12 @@ INLINE void lane_activate(lanes *ls, bp_activation act, lane_v *v, size_t n)
             for (size_t m = 0; m < ls->n; m++) v[j][m] = BP_TANH(v[j][m]);
         return;
     case BP_ACT_RELU:
+        for (size_t j = 0; j < n; j++)
+            for (size_t m = 0; m < LANES; m++) v[j][m] = bp_relu(v[j][m]);
+        return;
     case BP_ACT_LEAKY:
         for (size_t j = 0; j < n; j++)
-            for (size_t m = 0; m < LANES; m++) v[j][m] = bp_activation_value(act, v[j][m]);
+            for (size_t m = 0; m < LANES; m++) v[j][m] = bp_leaky_relu(v[j][m]);
         return;
     case BP_ACT_LINEAR:
         return;
@@ -232,6 +277,8 @@ INLINE void lane_activate(lanes *ls, bp_activation act, lane_v *v, size_t n)
             bp_activate(act, ls->one, n);
             lane_put(v, n, m, ls->one);
         }
+        return;
+    case BP_ACT_COUNT: /* not an activation: never in a network */
         return;
     }
 }
@@ -267,13 +314,18 @@ INLINE void times_derivative(bp_activation act, lane_v *restrict d, const lane_v
         for (size_t k = 0; k < n; k++) d[k] = d[k] * (one - out[k] * out[k]);
         return;
     case BP_ACT_RELU:
+        for (size_t k = 0; k < n; k++)
+            for (size_t m = 0; m < LANES; m++) d[k][m] = d[k][m] * bp_relu_derivative(out[k][m]);
+        return;
     case BP_ACT_LEAKY:
         for (size_t k = 0; k < n; k++)
-            for (size_t m = 0; m < LANES; m++) d[k][m] = d[k][m] * bp_activation_derivative(act, out[k][m]);
+            for (size_t m = 0; m < LANES; m++) d[k][m] = d[k][m] * bp_leaky_relu_derivative(out[k][m]);
         return;
     case BP_ACT_LINEAR:
     case BP_ACT_SOFTMAX:
         for (size_t k = 0; k < n; k++) d[k] = d[k] * one;
+        return;
+    case BP_ACT_COUNT: /* not an activation: never in a network */
         return;
     }
 }
@@ -295,16 +347,11 @@ INLINE void lane_squared_error(lanes *ls, bp_activation act)
     times_derivative(act, d, o, n);
 }
 
-/* The output layer's loss and deltas: the squared error of an element-wise
- * output side by side, anything else one lane at a time through loss.c. */
-INLINE void lane_output_deltas(lanes *ls, bp_loss loss)
+/* The output layer's loss and deltas of each lane in turn, through loss.c
+ * itself. */
+static void lane_loss_one_by_one(lanes *ls, bp_loss loss, bp_activation act)
 {
     size_t last = ls->shape->n_layers - 1, n = n_outputs(ls);
-    bp_activation act = ls->shape->act[last];
-    if (loss != BP_LOSS_XENT && act != BP_ACT_SOFTMAX) {
-        lane_squared_error(ls, act);
-        return;
-    }
     lane_v *o = lane_outputs(ls, last), *d = lane_deltas(ls, last);
     bp_real *one_d = ls->one_t + n;
     for (size_t m = 0; m < ls->n; m++) {
@@ -314,6 +361,24 @@ INLINE void lane_output_deltas(lanes *ls, bp_loss loss)
         bp_loss_output_delta(loss, act, ls->one, ls->one_t, n, one_d);
         lane_put(d, n, m, one_d);
     }
+}
+
+/* The output layer's loss and deltas, loss by loss (each one that
+ * bp_lockstep_accepts_loss() accepts): the squared error of an element-wise
+ * output side by side, the rest one lane at a time through loss.c. */
+INLINE void lane_output_deltas(lanes *ls, bp_loss loss)
+{
+    bp_activation act = ls->shape->act[ls->shape->n_layers - 1];
+    switch (loss) {
+    case BP_LOSS_SSE:
+    case BP_LOSS_MSE: /* the same sum and deltas: MSE only reports it averaged */
+        if (act == BP_ACT_SOFTMAX) break; /* the outputs are coupled */
+        lane_squared_error(ls, act);
+        return;
+    case BP_LOSS_XENT: break;
+    case BP_LOSS_COUNT: return; /* refused by bp_lockstep_applies() */
+    }
+    lane_loss_one_by_one(ls, loss, act);
 }
 
 /* hidden_deltas() of net.c: sum over the next layer of weight * delta,
@@ -525,16 +590,13 @@ bp_status bp_train_lockstep(bp_net *const *nets, const bp_samples *samples, size
 {
     if (n == 0 || n > LANES)
         return bp_error_set(err, BP_ERR_ARG, "1 to %d networks train side by side, not %zu", LANES, n);
-    if (!bp_lockstep_applies(o))
+    if (!bp_lockstep_applies(o, nets[0]->act, nets[0]->n_layers))
         return bp_error_set(err, BP_ERR_ARG, "these training options cannot run side by side");
-    for (size_t m = 0; m < n; m++) {
+    for (size_t m = 0; m < n; m++)
         if (nets[m]->n_params != nets[0]->n_params || nets[m]->n_layers != nets[0]->n_layers ||
             memcmp(nets[m]->width, nets[0]->width, (nets[0]->n_layers + 1) * sizeof *nets[0]->width) != 0 ||
             memcmp(nets[m]->act, nets[0]->act, nets[0]->n_layers * sizeof *nets[0]->act) != 0)
             return bp_error_set(err, BP_ERR_ARG, "networks trained side by side need one shape");
-        bp_status st = bp_train_check(nets[m], &samples[m], o, err);
-        if (st != BP_OK) return st;
-    }
     lanes ls;
     bp_status st = lanes_init(&ls, nets, samples, n, err);
     lane_epoch_fn lane_epoch = pick_lane_epoch();

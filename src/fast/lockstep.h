@@ -21,13 +21,24 @@
  * pass through a window of this size, refilled as the epoch goes. */
 #define BP_LOCKSTEP_ROW_CACHE_BYTES (256 * 1024)
 
-/* Whether training with these options can run in lockstep: online plain
- * SGD without L2 that draws no random numbers, reports no epochs and keeps
- * no checkpoints (nothing looks at one network between two rows). */
-int bp_lockstep_applies(const bp_train_options *opts);
+/* What the lanes have code for, each decided value by value (a switch
+ * with no default: a value added to the enum does not compile into
+ * lockstep until someone says whether, and how, it runs there). */
+int bp_lockstep_accepts_loss(bp_loss loss);
+int bp_lockstep_accepts_activation(bp_activation act);
+int bp_lockstep_accepts_optimizer(bp_optimizer opt);
+
+/* Whether training with these options, on layers with these activations,
+ * can run in lockstep: a loss, optimiser and activations the lanes
+ * accept, online without L2, drawing no random numbers, reporting no
+ * epochs and keeping no checkpoints (nothing looks at one network between
+ * two rows). */
+int bp_lockstep_applies(const bp_train_options *opts, const bp_activation *acts, size_t n_layers);
 
 /* Trains nets[0..n) (1 <= n <= BP_LOCKSTEP_LANES, all of one shape), net m
- * on samples[m], as bp_train(nets[m], &samples[m], opts, ...) would.
+ * on samples[m], as bp_train(nets[m], &samples[m], opts, ...) would. The
+ * caller has run bp_train's own checks on every pair (train/train.h's
+ * bp_train_check): the lanes trust the samples to fit the networks.
  * trained[m] is set to 1 for each network that finished (its parameters
  * are then the trained ones), and to 0 for one whose loss or weights
  * stopped being finite: that network is left as it was given, and bp_train

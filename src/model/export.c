@@ -5,6 +5,7 @@
  * library's, operation for operation, so it predicts the same bits. */
 #include "backprop.h"
 
+#include "core/activation.h"
 #include "data/dataset.h"
 #include "util/error.h"
 #include "model/model.h"
@@ -485,51 +486,44 @@ static void put_layer_function(const exporter *E)
             n, n, n, n, n, n);
 }
 
+/* The C text of an activation's body (activation.h's c_body), with $r
+ * and $f filled in. */
+static void put_c_body(const exporter *E, const char *body)
+{
+    for (const char *p = body; *p; p++) {
+        if (p[0] == '$' && p[1] == 'r') fputs(E->name, E->out);
+        else if (p[0] == '$' && p[1] == 'f') fputs(E->is_float ? "f" : "", E->out);
+        else {
+            fputc(*p, E->out);
+            continue;
+        }
+        p++;
+    }
+}
+
 static void put_activation_function(const exporter *E, bp_activation act)
 {
-    const char *n = E->name, *f = E->is_float ? "f" : "";
-    FILE *out = E->out;
-    fprintf(out, "static void %s_%s(%s_real *v, size_t n)\n{\n    size_t i;\n", n,
+    const char *n = E->name;
+    fprintf(E->out, "static void %s_%s(%s_real *v, size_t n)\n{\n    size_t i;\n", n,
             bp_activation_name(act), n);
-    switch (act) {
-    case BP_ACT_SIGMOID:
-        fprintf(out, "    for (i = 0; i < n; i++)\n"
-                     "        v[i] = (%s_real)1.0 / ((%s_real)1.0 + exp%s(-v[i]));\n",
-                n, n, f);
-        break;
-    case BP_ACT_TANH:
-        fprintf(out, "    for (i = 0; i < n; i++) v[i] = tanh%s(v[i]);\n", f);
-        break;
-    case BP_ACT_RELU:
-        fputs("    for (i = 0; i < n; i++) v[i] = v[i] > 0 ? v[i] : 0;\n", out);
-        break;
-    case BP_ACT_LEAKY:
-        fprintf(out, "    for (i = 0; i < n; i++) v[i] = v[i] > 0 ? v[i] : (%s_real)0.01 * v[i];\n", n);
-        break;
-    case BP_ACT_SOFTMAX:
-        fprintf(out, "    %s_real max = v[0], sum = 0;\n"
-                     "    for (i = 1; i < n; i++)\n        if (v[i] > max) max = v[i];\n"
-                     "    for (i = 0; i < n; i++) {\n"
-                     "        v[i] = exp%s(v[i] - max);\n"
-                     "        sum += v[i];\n"
-                     "    }\n"
-                     "    for (i = 0; i < n; i++) v[i] /= sum;\n",
-                n, f);
-        break;
-    case BP_ACT_LINEAR:
-        fputs("    (void)v;\n    (void)n;\n    (void)i;\n", out);
-        break;
-    }
-    fputs("}\n\n", out);
+    put_c_body(E, bp_activation_def_of(act)->c_body);
+    fputs("}\n\n", E->out);
+}
+
+/* Whether layers with this activation get a function (not the identity). */
+static int has_function(bp_activation act)
+{
+    const bp_activation_def *d = bp_activation_def_of(act);
+    return d && d->c_body;
 }
 
 /* Each activation the network uses, once. */
 static void put_activation_functions(const exporter *E)
 {
-    int done[BP_ACT_SOFTMAX + 1] = {0};
+    int done[BP_ACT_COUNT] = {0};
     for (size_t l = 0; l < E->net->n_layers; l++) {
         bp_activation act = E->net->act[l];
-        if ((size_t)act > (size_t)BP_ACT_SOFTMAX || act == BP_ACT_LINEAR || done[act]) continue;
+        if (!has_function(act) || done[act]) continue;
         done[act] = 1;
         put_activation_function(E, act);
     }
@@ -545,7 +539,7 @@ static const char *put_forward_calls(const exporter *E)
         const char *to = buffers[l % 2];
         fprintf(E->out, "    %s_layer(%s_weights%zu, %s_bias%zu, %s, %zu, %s, %zu);\n", E->name,
                 E->name, l + 1, E->name, l + 1, in, net->width[l], to, net->width[l + 1]);
-        if (net->act[l] != BP_ACT_LINEAR)
+        if (has_function(net->act[l]))
             fprintf(E->out, "    %s_%s(%s, %zu);\n", E->name, bp_activation_name(net->act[l]), to,
                     net->width[l + 1]);
         in = to;

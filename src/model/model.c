@@ -1179,7 +1179,7 @@ static bp_status read_scale_kind(reader *R, bp_scale *kind)
     token t;
     bp_status st = need_token(R, "scaling", &t);
     if (st != BP_OK) return st;
-    for (size_t k = 0; k <= (size_t)BP_SCALE_NONE; k++)
+    for (size_t k = 0; k < (size_t)BP_SCALE_COUNT; k++)
         if (is_word(&t, bp_scale_name((bp_scale)k))) {
             *kind = (bp_scale)k;
             return BP_OK;

@@ -68,6 +68,11 @@ static bp_status check_options(const bp_net *net, const bp_samples *s,
                                const bp_train_options *o, bp_error *err)
 {
     size_t n_out = net->width[net->n_layers];
+    if ((unsigned)o->loss >= (unsigned)BP_LOSS_COUNT) return bp_error_set(err, BP_ERR_ARG, "unknown loss");
+    if ((unsigned)o->optimizer >= (unsigned)BP_OPT_COUNT)
+        return bp_error_set(err, BP_ERR_ARG, "unknown optimizer");
+    if ((unsigned)o->schedule >= (unsigned)BP_SCHEDULE_COUNT)
+        return bp_error_set(err, BP_ERR_ARG, "unknown schedule");
     if (!(o->learning_rate > 0) || !isfinite(o->learning_rate))
         return bp_error_set(err, BP_ERR_ARG, "learning rate must be a positive number");
     if (s->n_inputs != net->width[0])
@@ -287,7 +292,7 @@ static size_t batched_rows(trainer *t, double lr, size_t start, double *sum)
 static double mean_loss(const trainer *t, double sum, size_t rows)
 {
     double n = (double)rows;
-    if (t->o->loss == BP_LOSS_MSE) n *= (double)t->net->width[t->net->n_layers];
+    if (bp_loss_averages_outputs(t->o->loss)) n *= (double)t->net->width[t->net->n_layers];
     return rows ? sum / n : NAN;
 }
 
