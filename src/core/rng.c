@@ -1,6 +1,8 @@
 /* Mersenne Twister MT19937, seeded and drawn exactly as CPython's `random`
  * module does, so that the tutorial's initial weights and fold splits can be
  * reproduced bit for bit. */
+#include "core/rng.h"
+
 #include "util/error.h"
 
 #include <string.h>
@@ -144,4 +146,14 @@ uint64_t bp_rng_randrange(bp_rng *rng, uint64_t n)
     uint64_t r = getrandbits(rng, k);
     while (r >= n) r = getrandbits(rng, k);
     return r;
+}
+
+void bp_rng_shuffle(bp_rng *rng, size_t *v, size_t n)
+{
+    for (size_t i = n; i-- > 1;) {
+        size_t j = (size_t)bp_rng_randrange(rng, (uint64_t)i + 1);
+        size_t t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+    }
 }

@@ -9,6 +9,7 @@
 #include "util/error.h"
 #include "core/loss.h"
 #include "core/optim.h"
+#include "core/rng.h"
 #include "util/real.h"
 
 #include <math.h>
@@ -90,17 +91,6 @@ static bp_status check_options(const bp_net *net, const bp_samples *s,
     return bp_loss_check_pairing(o->loss, net->act[net->n_layers - 1], n_out, err);
 }
 
-/* Python's random.shuffle: swap each position from the end with one at or before it. */
-static void shuffle_rows(size_t *rows, size_t n, bp_rng *rng)
-{
-    for (size_t i = n; i-- > 1;) {
-        size_t j = (size_t)bp_rng_randrange(rng, (uint64_t)i + 1);
-        size_t t = rows[i];
-        rows[i] = rows[j];
-        rows[j] = t;
-    }
-}
-
 static void trainer_free(trainer *t)
 {
     free(t->order);
@@ -125,7 +115,7 @@ static bp_status split_validation(trainer *t, bp_rng *rng, bp_error *err)
         return bp_error_set(err, BP_ERR_ARG,
                             "validation fraction %g of %zu rows leaves no rows to train or to validate",
                             t->o->validation, s->n_rows);
-    shuffle_rows(t->order, s->n_rows, rng);
+    bp_rng_shuffle(rng, t->order, s->n_rows);
     t->n_train = s->n_rows - n_val;
     t->n_val = n_val;
     t->val_rows = malloc(n_val * sizeof *t->val_rows);
@@ -432,7 +422,7 @@ static bp_status run_epochs(trainer *t, bp_rng *rng, bp_error *err)
         size_t from = t->position;
         t->position = 0;
         t->partial = 0;
-        if (o->shuffle && from == 0) shuffle_rows(t->order, t->n_train, rng);
+        if (o->shuffle && from == 0) bp_rng_shuffle(rng, t->order, t->n_train);
         size_t reached = t->batch > 1 ? batched_rows(t, lr, from, &sum) : online_rows(t, lr, from, &sum);
         if (!isfinite(sum) || !params_finite(t->net)) return diverged(t, epoch, reached, err);
         if (reached < t->n_train) { /* asked to stop */
