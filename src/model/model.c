@@ -10,6 +10,7 @@
 #include "data/dataset.h"
 #include "util/error.h"
 #include "core/net.h"
+#include "util/limits.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,18 +25,8 @@
 #define FORMAT_MAGIC "backprop-model"
 #define FORMAT_VERSION 1
 
-/* What a model file may declare. Anything larger is refused before memory
- * is allocated for it; a real model is far below every limit. */
-enum {
-    MAX_LINE = 4 << 20,     /* bytes in a line: a neuron of MAX_WIDTH inputs fits */
-    MAX_STRING = 4096,      /* bytes of a name, label or category */
-    MAX_COLUMNS = 1 << 20,  /* as the CSV reader's field limit */
-    MAX_CATEGORIES = 10000, /* per column, as the CSV loader's */
-    MAX_WIDTH = 65536,      /* neurons of a layer; features; classes */
-    MAX_LAYERS = 1024       /* as the network's */
-};
-#define MAX_PARAMS ((size_t)1 << 28)
-
+/* What a model file may declare (util/limits.h): anything larger is refused
+ * before memory is allocated for it. */
 
 static const char *const column_kind_names[] = {"numeric", "categorical", "target", "ignored"};
 static const char *const task_names[] = {"classification", "regression"};
@@ -404,7 +395,7 @@ static bp_status train_model(bp_model **out, const bp_dataset *ds, bp_real *in_p
     training_run run = {0};
     bp_status st = check_trainable(ds, err);
     if (st == BP_OK)
-        st = bp_check_spec_memory(&o->net, ds->n_features, n_outputs_of(ds), ds->n_rows, &o->train, err);
+        st = bp_check_spec(&o->net, ds->n_features, n_outputs_of(ds), ds->n_rows, &o->train, err);
     const size_t *rows = o->rows;
     size_t n_rows = rows ? o->n_rows : ds->n_rows;
     if (st == BP_OK && rows && (n_rows == 0 || n_rows > ds->n_rows))
@@ -510,7 +501,7 @@ static void put_setting(FILE *f, double v)
     fprintf(f, " %s", buf);
 }
 
-static int string_fits(const char *s) { return !s || strlen(s) <= MAX_STRING; }
+static int string_fits(const char *s) { return !s || strlen(s) <= BP_MAX_STRING; }
 
 /* A model that could not be read back is refused before any byte is written. */
 static bp_status check_savable(const bp_model *m, bp_error *err)
@@ -519,24 +510,20 @@ static bp_status check_savable(const bp_model *m, bp_error *err)
     for (size_t c = 0; c < ds->n_columns; c++) {
         const bp_column *col = &ds->columns[c];
         if (!string_fits(col->name))
-            return bp_error_set(err, BP_ERR_ARG, "column %zu: name longer than %d bytes", c + 1, MAX_STRING);
+            return bp_error_set(err, BP_ERR_ARG, "column %zu: name longer than %zu bytes", c + 1, BP_MAX_STRING);
         for (size_t i = 0; i < col->categories.count; i++)
             if (!string_fits(col->categories.names[i]))
-                return bp_error_set(err, BP_ERR_ARG, "column %zu: a category longer than %d bytes",
-                                    c + 1, MAX_STRING);
+                return bp_error_set(err, BP_ERR_ARG, "column %zu: a category longer than %zu bytes",
+                                    c + 1, BP_MAX_STRING);
     }
     for (size_t k = 0; k < ds->n_classes; k++)
         if (!string_fits(ds->class_names[k]) || !*ds->class_names[k])
-            return bp_error_set(err, BP_ERR_ARG, "class %zu: an empty label or one longer than %d bytes",
-                                k + 1, MAX_STRING);
-    if (ds->n_columns > MAX_COLUMNS || ds->n_classes > MAX_WIDTH || m->net->n_layers > MAX_LAYERS ||
-        m->net->n_params > MAX_PARAMS)
+            return bp_error_set(err, BP_ERR_ARG, "class %zu: an empty label or one longer than %zu bytes",
+                                k + 1, BP_MAX_STRING);
+    /* The network is within the file's limits already: bp_net_create makes
+     * no larger one. */
+    if (ds->n_columns > BP_MAX_COLUMNS || ds->n_classes > BP_MAX_WIDTH)
         return bp_error_set(err, BP_ERR_ARG, "the model is too large for the model file format");
-    for (size_t l = 0; l <= m->net->n_layers; l++)
-        if (m->net->width[l] > MAX_WIDTH)
-            return bp_error_set(err, BP_ERR_ARG,
-                                "a layer of %zu neurons is over the model file's limit of %d",
-                                m->net->width[l], MAX_WIDTH);
     for (size_t i = 0; i < m->net->n_params; i++)
         if (!isfinite(m->net->params[i]))
             return bp_error_set(err, BP_ERR_NUMERIC, "the network has a non-finite weight: not saved");
@@ -737,9 +724,9 @@ static bp_status fail(reader *R, const char *fmt, ...)
 
 static int grow_line(reader *R)
 {
-    if (R->cap > MAX_LINE) return 0;
+    if (R->cap > BP_MAX_LINE) return 0;
     size_t cap = R->cap ? R->cap * 2 : 256;
-    if (cap > (size_t)MAX_LINE + 1) cap = (size_t)MAX_LINE + 1;
+    if (cap > BP_MAX_LINE + 1) cap = BP_MAX_LINE + 1;
     char *buf = realloc(R->buf, cap);
     if (!buf) return -1;
     R->buf = buf;
@@ -770,7 +757,7 @@ static bp_status next_line(reader *R, int *eof)
     while ((c = getc(R->f)) != EOF && c != '\n') {
         if (len + 1 >= R->cap) {
             int grown = grow_line(R);
-            if (grown == 0) return fail(R, "line longer than %d bytes", MAX_LINE);
+            if (grown == 0) return fail(R, "line longer than %zu bytes", BP_MAX_LINE);
             if (grown < 0) return bp_error_nomem(R->err, "model file line");
         }
         R->buf[len++] = (char)c;
@@ -838,7 +825,7 @@ static bp_status quoted_token(reader *R, token *t)
         } else {
             *w++ = *r++;
         }
-        if ((size_t)(w - t->text) > MAX_STRING) return fail(R, "string longer than %d bytes", MAX_STRING);
+        if ((size_t)(w - t->text) > BP_MAX_STRING) return fail(R, "string longer than %zu bytes", BP_MAX_STRING);
     }
     r++;
     if (*r && !is_blank(*r)) return fail(R, "text right after a closing quote");
@@ -1052,7 +1039,7 @@ static bp_status read_task(reader *R, loading *L)
 static bp_status read_categories(reader *R, bp_column *col, size_t c)
 {
     size_t n;
-    bp_status st = read_size(R, "category count", 1, MAX_CATEGORIES, &n);
+    bp_status st = read_size(R, "category count", 1, BP_MAX_CATEGORIES, &n);
     if (st == BP_OK) st = check_fits(R, "categories", n);
     if (st == BP_OK) st = expect_line_end(R);
     for (size_t i = 0; st == BP_OK && i < n; i++) {
@@ -1117,8 +1104,8 @@ static bp_status read_column(reader *R, loading *L, size_t c, size_t *features)
         st = read_categories(R, col, c);
         *features += col->categories.count;
     }
-    if (st == BP_OK && *features > MAX_WIDTH)
-        return fail(R, "the columns make over %d features", MAX_WIDTH);
+    if (st == BP_OK && *features > BP_MAX_WIDTH)
+        return fail(R, "the columns make over %zu features", BP_MAX_WIDTH);
     return st;
 }
 
@@ -1126,7 +1113,7 @@ static bp_status read_columns(reader *R, loading *L)
 {
     size_t n, features = 0;
     bp_status st = open_section(R, SEC_COLUMNS);
-    if (st == BP_OK) st = read_size(R, "column count", 2, MAX_COLUMNS, &n);
+    if (st == BP_OK) st = read_size(R, "column count", 2, BP_MAX_COLUMNS, &n);
     if (st == BP_OK) st = check_fits(R, "columns", n);
     if (st == BP_OK) st = expect_line_end(R);
     if (st == BP_OK) st = schema_new(&L->schema, R->path, L->task, n, R->err);
@@ -1142,7 +1129,7 @@ static bp_status read_classes(reader *R, loading *L)
     int regression = L->task == BP_TASK_REGRESSION;
     size_t n;
     bp_status st = open_section(R, SEC_CLASSES);
-    if (st == BP_OK) st = read_size(R, "class count", regression ? 0 : 1, MAX_WIDTH, &n);
+    if (st == BP_OK) st = read_size(R, "class count", regression ? 0 : 1, BP_MAX_WIDTH, &n);
     if (st == BP_OK && regression && n > 0) return fail(R, "a regression model has no classes, not %zu", n);
     if (st == BP_OK) st = check_fits(R, "classes", n);
     if (st == BP_OK) st = expect_line_end(R);
@@ -1207,7 +1194,7 @@ static bp_status read_scalers(reader *R, loading *L)
     int grouped = 0;
     bp_status st = open_section(R, SEC_SCALER);
     if (st == BP_OK) st = read_scale_kind(R, &kind);
-    if (st == BP_OK) st = read_size(R, "scaler feature count", 0, MAX_WIDTH, &n);
+    if (st == BP_OK) st = read_size(R, "scaler feature count", 0, BP_MAX_WIDTH, &n);
     if (st == BP_OK) st = read_grouping(R, &grouped);
     if (st == BP_OK) st = expect_line_end(R);
     if (st != BP_OK) return st;
@@ -1245,8 +1232,8 @@ static bp_status read_layer(reader *R, size_t l, size_t n_layers, size_t *widths
 {
     size_t n_in, n_out, count;
     bp_status st = item_line(R, "layer", l, n_layers);
-    if (st == BP_OK) st = read_size(R, "layer inputs", 1, MAX_WIDTH, &n_in);
-    if (st == BP_OK) st = read_size(R, "layer outputs", 1, MAX_WIDTH, &n_out);
+    if (st == BP_OK) st = read_size(R, "layer inputs", 1, BP_MAX_WIDTH, &n_in);
+    if (st == BP_OK) st = read_size(R, "layer outputs", 1, BP_MAX_WIDTH, &n_out);
     if (st == BP_OK) st = read_activation(R, &acts[l]);
     if (st == BP_OK) st = expect_line_end(R);
     if (st != BP_OK) return st;
@@ -1257,8 +1244,8 @@ static bp_status read_layer(reader *R, size_t l, size_t n_layers, size_t *widths
     if (acts[l] == BP_ACT_SOFTMAX && l + 1 != n_layers)
         return fail(R, "softmax is for the output layer only (layer %zu of %zu)", l + 1, n_layers);
     widths[l + 1] = n_out;
-    if (!bp_mul_size(n_in + 1, n_out, &count) || count > MAX_PARAMS - *params)
-        return fail(R, "the layers have over %zu parameters", MAX_PARAMS);
+    if (!bp_mul_size(n_in + 1, n_out, &count) || count > BP_MAX_PARAMS - *params)
+        return fail(R, "the layers have over %zu parameters", BP_MAX_PARAMS);
     *params += count;
     return BP_OK;
 }
@@ -1310,13 +1297,13 @@ static bp_status read_network(reader *R, loading *L)
 {
     size_t n_layers, declared, params = 0;
     bp_status st = open_section(R, SEC_NETWORK);
-    if (st == BP_OK) st = read_size(R, "layer count", 1, MAX_LAYERS, &n_layers);
-    if (st == BP_OK) st = read_size(R, "parameter count", 2, MAX_PARAMS, &declared);
+    if (st == BP_OK) st = read_size(R, "layer count", 1, BP_MAX_LAYERS, &n_layers);
+    if (st == BP_OK) st = read_size(R, "parameter count", 2, BP_MAX_PARAMS, &declared);
     if (st == BP_OK) st = check_fits(R, "parameters", declared);
     if (st == BP_OK) st = expect_line_end(R);
     if (st != BP_OK) return st;
-    size_t widths[MAX_LAYERS + 1];
-    bp_activation acts[MAX_LAYERS];
+    size_t widths[BP_MAX_LAYERS + 1];
+    bp_activation acts[BP_MAX_LAYERS];
     widths[0] = L->schema->n_features;
     for (size_t l = 0; l < n_layers; l++)
         if ((st = read_layer(R, l, n_layers, widths, acts, &params)) != BP_OK) return st;

@@ -10,6 +10,7 @@
 #include "core/loss.h"
 #include "core/optim.h"
 #include "core/rng.h"
+#include "util/limits.h"
 #include "util/real.h"
 
 #include <math.h>
@@ -504,14 +505,13 @@ bp_status bp_check_train_memory(size_t n_layers, const size_t *widths, size_t n_
                         mib(need), mib(o->max_memory));
 }
 
-bp_status bp_check_spec_memory(const bp_net_spec *spec, size_t n_inputs, size_t n_outputs,
-                               size_t n_rows, const bp_train_options *o, bp_error *err)
+bp_status bp_check_spec(const bp_net_spec *spec, size_t n_inputs, size_t n_outputs, size_t n_rows,
+                        const bp_train_options *o, bp_error *err)
 {
-    size_t widths[66];
-    if (spec->n_hidden > 64) return bp_error_set(err, BP_ERR_ARG, "at most 64 hidden layers");
-    widths[0] = n_inputs;
-    for (size_t l = 0; l < spec->n_hidden; l++) widths[l + 1] = spec->hidden[l];
-    widths[spec->n_hidden + 1] = n_outputs;
+    size_t widths[BP_MAX_LAYERS + 1];
+    bp_activation acts[BP_MAX_LAYERS];
+    bp_status st = bp_net_spec_shape(spec, n_inputs, n_outputs, widths, acts, err);
+    if (st != BP_OK) return st;
     return bp_check_train_memory(spec->n_hidden + 1, widths, n_rows, o, err);
 }
 
