@@ -11,6 +11,7 @@
 #include "util/error.h"
 #include "core/net.h"
 #include "util/limits.h"
+#include "util/textfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -692,259 +693,13 @@ bp_status bp_model_save(const bp_model *m, const char *path, bp_error *err)
 
 /* ============================================================ reading */
 
-typedef struct reader {
-    FILE *f;
-    const char *path;
-    bp_error *err;
-    size_t line_no;
-    char *buf;             /* the current line, NUL-terminated */
-    size_t cap;
-    char *cursor;          /* the rest of the line */
-    int size_known;
-    unsigned long long size;
-} reader;
-
-typedef struct token {
-    char *text;
-    size_t len;
-    int quoted;
-} token;
-
-static bp_status fail(reader *R, const char *fmt, ...) BP_PRINTF(2, 3);
-
-static bp_status fail(reader *R, const char *fmt, ...)
+static bp_status read_double(bp_text_reader *R, const char *what, double *out)
 {
-    char what[800];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    return bp_error_set(R->err, BP_ERR_DATA, "%s:%zu: %s", R->path, R->line_no, what);
-}
-
-static int grow_line(reader *R)
-{
-    if (R->cap > BP_MAX_LINE) return 0;
-    size_t cap = R->cap ? R->cap * 2 : 256;
-    if (cap > BP_MAX_LINE + 1) cap = BP_MAX_LINE + 1;
-    char *buf = realloc(R->buf, cap);
-    if (!buf) return -1;
-    R->buf = buf;
-    R->cap = cap;
-    return 1;
-}
-
-/* Only text belongs in a model file: a control byte means binary junk. */
-static bp_status check_line_bytes(reader *R, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        unsigned char b = (unsigned char)R->buf[i];
-        if (b == 0) return fail(R, "NUL byte at column %zu", i + 1);
-        if ((b < 0x20 && b != '\t') || b == 0x7f)
-            return fail(R, "control byte 0x%02x at column %zu (binary data?)", b, i + 1);
-    }
-    return BP_OK;
-}
-
-/* Reads the next line; *eof when there is none. Every line the writer
- * makes ends with a newline, so a last line without one was cut short. */
-static bp_status next_line(reader *R, int *eof)
-{
-    size_t len = 0;
-    int c;
-    *eof = 0;
-    R->line_no++;
-    while ((c = getc(R->f)) != EOF && c != '\n') {
-        if (len + 1 >= R->cap) {
-            int grown = grow_line(R);
-            if (grown == 0) return fail(R, "line longer than %zu bytes", BP_MAX_LINE);
-            if (grown < 0) return bp_error_nomem(R->err, "model file line");
-        }
-        R->buf[len++] = (char)c;
-    }
-    if (ferror(R->f))
-        return bp_error_set(R->err, BP_ERR_IO, "%s: read error: %s", R->path, strerror(errno));
-    if (c == EOF && len == 0) {
-        *eof = 1;
-        return BP_OK;
-    }
-    if (c == EOF) return fail(R, "the last line has no end (truncated file?)");
-    /* An empty first line leaves no buffer yet to terminate. */
-    if (!R->buf && grow_line(R) < 0) return bp_error_nomem(R->err, "model file line");
-    if (len > 0 && R->buf[len - 1] == '\r') len--; /* tolerate CRLF line ends */
-    R->buf[len] = '\0';
-    R->cursor = R->buf;
-    return check_line_bytes(R, len);
-}
-
-static int is_blank(char c) { return c == ' ' || c == '\t'; }
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* One escape after a backslash at *r; the byte goes to *w. */
-static bp_status unescape(reader *R, char **r, char *out)
-{
-    char c = *(*r)++;
-    switch (c) {
-    case '\\': case '"': *out = c; return BP_OK;
-    case 'n': *out = '\n'; return BP_OK;
-    case 'r': *out = '\r'; return BP_OK;
-    case 't': *out = '\t'; return BP_OK;
-    case 'x': {
-        int hi = hex_value((*r)[0]), lo = hi < 0 ? -1 : hex_value((*r)[1]);
-        if (lo < 0) return fail(R, "bad \\x escape in a string");
-        if (hi == 0 && lo == 0) return fail(R, "NUL byte (\\x00) in a string");
-        *out = (char)(hi * 16 + lo);
-        *r += 2;
-        return BP_OK;
-    }
-    case '\0': return fail(R, "unterminated string");
-    default: return fail(R, "bad escape '\\%c' in a string", c);
-    }
-}
-
-/* A quoted string, unescaped in place (it only shrinks). */
-static bp_status quoted_token(reader *R, token *t)
-{
-    char *r = R->cursor + 1, *w = r;
-    t->text = r;
-    t->quoted = 1;
-    for (;;) {
-        if (*r == '\0') return fail(R, "unterminated string");
-        if (*r == '"') break;
-        if (*r == '\\') {
-            r++;
-            bp_status st = unescape(R, &r, w++);
-            if (st != BP_OK) return st;
-        } else {
-            *w++ = *r++;
-        }
-        if ((size_t)(w - t->text) > BP_MAX_STRING) return fail(R, "string longer than %zu bytes", BP_MAX_STRING);
-    }
-    r++;
-    if (*r && !is_blank(*r)) return fail(R, "text right after a closing quote");
-    t->len = (size_t)(w - t->text);
-    *w = '\0';
-    R->cursor = *r ? r + 1 : r;
-    return BP_OK;
-}
-
-/* The next token of the line, or *found = 0 at its end. */
-static bp_status next_token(reader *R, token *t, int *found)
-{
-    while (is_blank(*R->cursor)) R->cursor++;
-    *found = *R->cursor != '\0';
-    if (!*found) return BP_OK;
-    if (*R->cursor == '"') return quoted_token(R, t);
-    t->text = R->cursor;
-    t->quoted = 0;
-    while (*R->cursor && !is_blank(*R->cursor)) R->cursor++;
-    t->len = (size_t)(R->cursor - t->text);
-    if (*R->cursor) *R->cursor++ = '\0';
-    return BP_OK;
-}
-
-static bp_status need_token(reader *R, const char *what, token *t)
-{
-    int found;
-    bp_status st = next_token(R, t, &found);
-    if (st == BP_OK && !found) return fail(R, "missing %s", what);
-    return st;
-}
-
-static bp_status expect_line_end(reader *R)
-{
-    token t;
-    int found;
-    bp_status st = next_token(R, &t, &found);
-    if (st == BP_OK && found) return fail(R, "unexpected '%.40s' at the end of the line", t.text);
-    return st;
-}
-
-static int is_word(const token *t, const char *word) { return !t->quoted && strcmp(t->text, word) == 0; }
-
-/* A whole number in [min, max]. */
-static bp_status token_size(reader *R, const token *t, const char *what, size_t min, size_t max,
-                            size_t *out)
-{
-    size_t v = 0;
-    int ok = !t->quoted && t->len > 0, big = 0;
-    for (size_t i = 0; ok && i < t->len; i++) {
-        ok = t->text[i] >= '0' && t->text[i] <= '9';
-        size_t digit = ok ? (size_t)(t->text[i] - '0') : 0;
-        if (digit > max || v > (max - digit) / 10) big = 1; /* over max: stop before overflow */
-        else v = v * 10 + digit;
-    }
-    if (!ok) return fail(R, "%s '%.40s' is not a whole number", what, t->text);
-    if (big || v < min)
-        return fail(R, "%s %.40s is out of range (%zu to %zu)", what, t->text, min, max);
-    *out = v;
-    return BP_OK;
-}
-
-static bp_status read_size(reader *R, const char *what, size_t min, size_t max, size_t *out)
-{
-    token t;
-    bp_status st = need_token(R, what, &t);
-    return st == BP_OK ? token_size(R, &t, what, min, max, out) : st;
-}
-
-static bp_status read_double(reader *R, const char *what, double *out)
-{
-    token t;
-    bp_status st = need_token(R, what, &t);
+    bp_text_token t;
+    bp_status st = bp_text_need_token(R, what, &t);
     if (st != BP_OK) return st;
     if (t.quoted || !bp_csv_parse_number(t.text, t.len, out))
-        return fail(R, "%s '%.40s' is not a finite number", what, t.text);
-    return BP_OK;
-}
-
-/* A quoted, non-empty string; "-" for none when absent_ok. */
-static bp_status read_string(reader *R, const char *what, int absent_ok, const char **out, size_t *len)
-{
-    token t;
-    bp_status st = need_token(R, what, &t);
-    if (st != BP_OK) return st;
-    if (absent_ok && is_word(&t, "-")) {
-        *out = NULL;
-        *len = 0;
-        return BP_OK;
-    }
-    if (!t.quoted) return fail(R, "%s must be a quoted string, not '%.40s'", what, t.text);
-    if (t.len == 0) return fail(R, "empty %s", what);
-    if (strlen(t.text) != t.len) return fail(R, "NUL byte in %s", what);
-    *out = t.text;
-    *len = t.len;
-    return BP_OK;
-}
-
-/* Every counted item takes at least two bytes of the file, so a count the
- * file cannot hold is refused before anything is allocated for it. */
-static bp_status check_fits(reader *R, const char *what, size_t count)
-{
-    if (R->size_known && (unsigned long long)count > R->size / 2)
-        return fail(R, "%zu %s cannot fit in a file of %llu bytes (truncated?)", count, what, R->size);
-    return BP_OK;
-}
-
-/* A line that must start with keyword: the item number `index` of `count`. */
-static bp_status item_line(reader *R, const char *keyword, size_t index, size_t count)
-{
-    int eof;
-    bp_status st = next_line(R, &eof);
-    if (st != BP_OK) return st;
-    if (eof)
-        return fail(R, "unexpected end of file: %zu of %zu '%s' lines (truncated?)", index, count, keyword);
-    token t;
-    if ((st = need_token(R, keyword, &t)) != BP_OK) return st;
-    if (!is_word(&t, keyword))
-        return fail(R, "expected '%s' (%zu of %zu), found '%.40s'", keyword, index + 1, count, t.text);
+        return bp_text_fail(R, "%s '%.40s' is not a finite number", what, t.text);
     return BP_OK;
 }
 
@@ -959,25 +714,25 @@ static const char *const section_items[N_SECTIONS] = {NULL,     "column", "class
 
 /* The sections come in one order; the first line of the next one must be
  * `expected`. */
-static bp_status open_section(reader *R, size_t expected)
+static bp_status open_section(bp_text_reader *R, size_t expected)
 {
     int eof;
-    bp_status st = next_line(R, &eof);
+    bp_status st = bp_text_next_line(R, &eof);
     if (st != BP_OK) return st;
     if (eof)
-        return fail(R, "unexpected end of file: missing section '%s' (truncated?)", section_names[expected]);
-    token t;
-    if ((st = need_token(R, "section name", &t)) != BP_OK) return st;
+        return bp_text_fail(R, "unexpected end of file: missing section '%s' (truncated?)", section_names[expected]);
+    bp_text_token t;
+    if ((st = bp_text_need_token(R, "section name", &t)) != BP_OK) return st;
     size_t k = 0;
-    while (k < N_SECTIONS && !is_word(&t, section_names[k])) k++;
+    while (k < N_SECTIONS && !bp_text_is_word(&t, section_names[k])) k++;
     if (k == N_SECTIONS) {
-        if (expected > 0 && section_items[expected - 1] && is_word(&t, section_items[expected - 1]))
-            return fail(R, "more '%s' lines than section '%s' declares", t.text, section_names[expected - 1]);
-        return fail(R, "unexpected '%.40s' where section '%s' was expected", t.text, section_names[expected]);
+        if (expected > 0 && section_items[expected - 1] && bp_text_is_word(&t, section_items[expected - 1]))
+            return bp_text_fail(R, "more '%s' lines than section '%s' declares", t.text, section_names[expected - 1]);
+        return bp_text_fail(R, "unexpected '%.40s' where section '%s' was expected", t.text, section_names[expected]);
     }
-    if (k < expected) return fail(R, "duplicate section '%s'", section_names[k]);
+    if (k < expected) return bp_text_fail(R, "duplicate section '%s'", section_names[k]);
     if (k > expected)
-        return fail(R, "missing section '%s' before '%s'", section_names[expected], section_names[k]);
+        return bp_text_fail(R, "missing section '%s' before '%s'", section_names[expected], section_names[k]);
     return BP_OK;
 }
 
@@ -1001,214 +756,214 @@ static void loading_free(loading *L)
     bp_net_free(L->net);
 }
 
-static bp_status not_a_model(reader *R)
+static bp_status not_a_model(bp_text_reader *R)
 {
-    return fail(R, "not a backprop model file (the first line should be '%s %d')", FORMAT_MAGIC,
+    return bp_text_fail(R, "not a backprop model file (the first line should be '%s %d')", FORMAT_MAGIC,
                 FORMAT_VERSION);
 }
 
-static bp_status read_magic(reader *R)
+static bp_status read_magic(bp_text_reader *R)
 {
     int eof, found;
-    bp_status st = next_line(R, &eof);
+    bp_status st = bp_text_next_line(R, &eof);
     if (st == BP_ERR_DATA) return not_a_model(R); /* binary junk, most likely */
     if (st != BP_OK) return st;
-    if (eof) return fail(R, "empty file (not a backprop model)");
-    token magic, version;
-    if ((st = next_token(R, &magic, &found)) != BP_OK) return st;
-    if (!found || !is_word(&magic, FORMAT_MAGIC)) return not_a_model(R);
-    if ((st = need_token(R, "format version", &version)) != BP_OK) return st;
-    if (!is_word(&version, "1"))
-        return fail(R, "unsupported model format version '%.40s' (this build reads version %d)",
+    if (eof) return bp_text_fail(R, "empty file (not a backprop model)");
+    bp_text_token magic, version;
+    if ((st = bp_text_next_token(R, &magic, &found)) != BP_OK) return st;
+    if (!found || !bp_text_is_word(&magic, FORMAT_MAGIC)) return not_a_model(R);
+    if ((st = bp_text_need_token(R, "format version", &version)) != BP_OK) return st;
+    if (!bp_text_is_word(&version, "1"))
+        return bp_text_fail(R, "unsupported model format version '%.40s' (this build reads version %d)",
                     version.text, FORMAT_VERSION);
-    return expect_line_end(R);
+    return bp_text_expect_line_end(R);
 }
 
-static bp_status read_task(reader *R, loading *L)
+static bp_status read_task(bp_text_reader *R, loading *L)
 {
     bp_status st = open_section(R, SEC_TASK);
-    token t;
-    if (st == BP_OK) st = need_token(R, "task", &t);
+    bp_text_token t;
+    if (st == BP_OK) st = bp_text_need_token(R, "task", &t);
     if (st != BP_OK) return st;
-    if (is_word(&t, task_names[0])) L->task = BP_TASK_CLASSIFICATION;
-    else if (is_word(&t, task_names[1])) L->task = BP_TASK_REGRESSION;
-    else return fail(R, "unknown task '%.40s' (expected classification or regression)", t.text);
-    return expect_line_end(R);
+    if (bp_text_is_word(&t, task_names[0])) L->task = BP_TASK_CLASSIFICATION;
+    else if (bp_text_is_word(&t, task_names[1])) L->task = BP_TASK_REGRESSION;
+    else return bp_text_fail(R, "unknown task '%.40s' (expected classification or regression)", t.text);
+    return bp_text_expect_line_end(R);
 }
 
-static bp_status read_categories(reader *R, bp_column *col, size_t c)
+static bp_status read_categories(bp_text_reader *R, bp_column *col, size_t c)
 {
     size_t n;
-    bp_status st = read_size(R, "category count", 1, BP_MAX_CATEGORIES, &n);
-    if (st == BP_OK) st = check_fits(R, "categories", n);
-    if (st == BP_OK) st = expect_line_end(R);
+    bp_status st = bp_text_read_size(R, "category count", 1, BP_MAX_CATEGORIES, &n);
+    if (st == BP_OK) st = bp_text_check_fits(R, "categories", n);
+    if (st == BP_OK) st = bp_text_expect_line_end(R);
     for (size_t i = 0; st == BP_OK && i < n; i++) {
         const char *name;
         size_t len, index;
-        if ((st = item_line(R, "category", i, n)) != BP_OK) return st;
-        if ((st = read_string(R, "category", 0, &name, &len)) != BP_OK) return st;
+        if ((st = bp_text_item_line(R, "category", i, n)) != BP_OK) return st;
+        if ((st = bp_text_read_string(R, "category", 0, &name, &len)) != BP_OK) return st;
         if (bp_strmap_intern(&col->categories, name, len, &index) != 0)
             return bp_error_nomem(R->err, "categories");
-        if (index != i) return fail(R, "duplicate category '%.40s' in column %zu", name, c + 1);
-        st = expect_line_end(R);
+        if (index != i) return bp_text_fail(R, "duplicate category '%.40s' in column %zu", name, c + 1);
+        st = bp_text_expect_line_end(R);
     }
     return st;
 }
 
-static bp_status read_column_kind(reader *R, bp_column_kind *kind)
+static bp_status read_column_kind(bp_text_reader *R, bp_column_kind *kind)
 {
-    token t;
-    bp_status st = need_token(R, "column kind", &t);
+    bp_text_token t;
+    bp_status st = bp_text_need_token(R, "column kind", &t);
     if (st != BP_OK) return st;
     for (size_t k = 0; k < sizeof column_kind_names / sizeof *column_kind_names; k++)
-        if (is_word(&t, column_kind_names[k])) {
+        if (bp_text_is_word(&t, column_kind_names[k])) {
             *kind = (bp_column_kind)k;
             return BP_OK;
         }
-    return fail(R, "unknown column kind '%.40s' (expected numeric, categorical, target or ignored)", t.text);
+    return bp_text_fail(R, "unknown column kind '%.40s' (expected numeric, categorical, target or ignored)", t.text);
 }
 
-static bp_status read_column_name(reader *R, loading *L, bp_column *col, size_t c)
+static bp_status read_column_name(bp_text_reader *R, loading *L, bp_column *col, size_t c)
 {
     const char *name;
     size_t len, index;
-    bp_status st = read_string(R, "column name", 1, &name, &len);
+    bp_status st = bp_text_read_string(R, "column name", 1, &name, &len);
     if (st != BP_OK) return st;
     if (c == 0) L->named = name != NULL;
     if (L->named != (name != NULL))
-        return fail(R, "column %zu %s a name but column 1 %s", c + 1, name ? "has" : "lacks",
+        return bp_text_fail(R, "column %zu %s a name but column 1 %s", c + 1, name ? "has" : "lacks",
                     L->named ? "has one" : "does not");
     if (!name) return BP_OK;
     if (bp_strmap_intern(&L->names, name, len, &index) != 0 || !(col->name = bp_copy_text(name, len)))
         return bp_error_nomem(R->err, "column names");
-    if (index != c) return fail(R, "duplicate column name '%.40s'", name);
+    if (index != c) return bp_text_fail(R, "duplicate column name '%.40s'", name);
     return BP_OK;
 }
 
-static bp_status read_column(reader *R, loading *L, size_t c, size_t *features)
+static bp_status read_column(bp_text_reader *R, loading *L, size_t c, size_t *features)
 {
     bp_dataset *ds = L->schema;
     bp_column *col = &ds->columns[c];
-    bp_status st = item_line(R, "column", c, ds->n_columns);
+    bp_status st = bp_text_item_line(R, "column", c, ds->n_columns);
     if (st == BP_OK) st = read_column_kind(R, &col->kind);
     if (st == BP_OK) st = read_column_name(R, L, col, c);
     if (st != BP_OK) return st;
     if (col->kind == BP_COL_TARGET) {
-        if (ds->target != ds->n_columns) return fail(R, "a second target column (column %zu)", c + 1);
+        if (ds->target != ds->n_columns) return bp_text_fail(R, "a second target column (column %zu)", c + 1);
         ds->target = c;
     }
     if (col->kind != BP_COL_CATEGORICAL) {
         *features += col->kind == BP_COL_NUMERIC;
-        st = expect_line_end(R);
+        st = bp_text_expect_line_end(R);
     } else {
         st = read_categories(R, col, c);
         *features += col->categories.count;
     }
     if (st == BP_OK && *features > BP_MAX_WIDTH)
-        return fail(R, "the columns make over %zu features", BP_MAX_WIDTH);
+        return bp_text_fail(R, "the columns make over %zu features", BP_MAX_WIDTH);
     return st;
 }
 
-static bp_status read_columns(reader *R, loading *L)
+static bp_status read_columns(bp_text_reader *R, loading *L)
 {
     size_t n, features = 0;
     bp_status st = open_section(R, SEC_COLUMNS);
-    if (st == BP_OK) st = read_size(R, "column count", 2, BP_MAX_COLUMNS, &n);
-    if (st == BP_OK) st = check_fits(R, "columns", n);
-    if (st == BP_OK) st = expect_line_end(R);
+    if (st == BP_OK) st = bp_text_read_size(R, "column count", 2, BP_MAX_COLUMNS, &n);
+    if (st == BP_OK) st = bp_text_check_fits(R, "columns", n);
+    if (st == BP_OK) st = bp_text_expect_line_end(R);
     if (st == BP_OK) st = schema_new(&L->schema, R->path, L->task, n, R->err);
     for (size_t c = 0; st == BP_OK && c < n; c++) st = read_column(R, L, c, &features);
     if (st != BP_OK) return st;
-    if (L->schema->target == n) return fail(R, "no target column");
-    if (features == 0) return fail(R, "no feature columns (numeric or categorical)");
+    if (L->schema->target == n) return bp_text_fail(R, "no target column");
+    if (features == 0) return bp_text_fail(R, "no feature columns (numeric or categorical)");
     return BP_OK;
 }
 
-static bp_status read_classes(reader *R, loading *L)
+static bp_status read_classes(bp_text_reader *R, loading *L)
 {
     int regression = L->task == BP_TASK_REGRESSION;
     size_t n;
     bp_status st = open_section(R, SEC_CLASSES);
-    if (st == BP_OK) st = read_size(R, "class count", regression ? 0 : 1, BP_MAX_WIDTH, &n);
-    if (st == BP_OK && regression && n > 0) return fail(R, "a regression model has no classes, not %zu", n);
-    if (st == BP_OK) st = check_fits(R, "classes", n);
-    if (st == BP_OK) st = expect_line_end(R);
+    if (st == BP_OK) st = bp_text_read_size(R, "class count", regression ? 0 : 1, BP_MAX_WIDTH, &n);
+    if (st == BP_OK && regression && n > 0) return bp_text_fail(R, "a regression model has no classes, not %zu", n);
+    if (st == BP_OK) st = bp_text_check_fits(R, "classes", n);
+    if (st == BP_OK) st = bp_text_expect_line_end(R);
     for (size_t k = 0; st == BP_OK && k < n; k++) {
         const char *name;
         size_t len, index;
-        if ((st = item_line(R, "class", k, n)) != BP_OK) return st;
-        if ((st = read_string(R, "class label", 0, &name, &len)) != BP_OK) return st;
+        if ((st = bp_text_item_line(R, "class", k, n)) != BP_OK) return st;
+        if ((st = bp_text_read_string(R, "class label", 0, &name, &len)) != BP_OK) return st;
         if (bp_strmap_intern(&L->schema->labels, name, len, &index) != 0)
             return bp_error_nomem(R->err, "class labels");
-        if (index != k) return fail(R, "duplicate class '%.40s'", name);
-        st = expect_line_end(R);
+        if (index != k) return bp_text_fail(R, "duplicate class '%.40s'", name);
+        st = bp_text_expect_line_end(R);
     }
     if (st == BP_OK) st = schema_finish(L->schema, R->err);
     return st;
 }
 
 /* "KEYWORD min max mean std", as a fitted scaler has them. */
-static bp_status read_stats(reader *R, bp_scaler_stats *s)
+static bp_status read_stats(bp_text_reader *R, bp_scaler_stats *s)
 {
     bp_status st = read_double(R, "minimum", &s->min);
     if (st == BP_OK) st = read_double(R, "maximum", &s->max);
     if (st == BP_OK) st = read_double(R, "mean", &s->mean);
     if (st == BP_OK) st = read_double(R, "standard deviation", &s->std);
-    if (st == BP_OK) st = expect_line_end(R);
+    if (st == BP_OK) st = bp_text_expect_line_end(R);
     if (st != BP_OK) return st;
-    if (!(s->min <= s->max)) return fail(R, "minimum %.17g is above maximum %.17g", s->min, s->max);
-    if (!(s->std >= 0)) return fail(R, "negative standard deviation %.17g", s->std);
+    if (!(s->min <= s->max)) return bp_text_fail(R, "minimum %.17g is above maximum %.17g", s->min, s->max);
+    if (!(s->std >= 0)) return bp_text_fail(R, "negative standard deviation %.17g", s->std);
     return BP_OK;
 }
 
-static bp_status read_scale_kind(reader *R, bp_scale *kind)
+static bp_status read_scale_kind(bp_text_reader *R, bp_scale *kind)
 {
-    token t;
-    bp_status st = need_token(R, "scaling", &t);
+    bp_text_token t;
+    bp_status st = bp_text_need_token(R, "scaling", &t);
     if (st != BP_OK) return st;
     for (size_t k = 0; k <= (size_t)BP_SCALE_NONE; k++)
-        if (is_word(&t, bp_scale_name((bp_scale)k))) {
+        if (bp_text_is_word(&t, bp_scale_name((bp_scale)k))) {
             *kind = (bp_scale)k;
             return BP_OK;
         }
-    return fail(R, "unknown scaling '%.40s' (expected minmax, standard or none)", t.text);
+    return bp_text_fail(R, "unknown scaling '%.40s' (expected minmax, standard or none)", t.text);
 }
 
 /* "grouped": one-hot features stay 0/1 and a missing category takes its
  * column's mode; "ungrouped": every feature is scaled alike. */
-static bp_status read_grouping(reader *R, int *grouped)
+static bp_status read_grouping(bp_text_reader *R, int *grouped)
 {
-    token t;
-    bp_status st = need_token(R, "grouping", &t);
+    bp_text_token t;
+    bp_status st = bp_text_need_token(R, "grouping", &t);
     if (st != BP_OK) return st;
-    *grouped = is_word(&t, "grouped");
-    if (!*grouped && !is_word(&t, "ungrouped"))
-        return fail(R, "unknown grouping '%.40s' (expected grouped or ungrouped)", t.text);
+    *grouped = bp_text_is_word(&t, "grouped");
+    if (!*grouped && !bp_text_is_word(&t, "ungrouped"))
+        return bp_text_fail(R, "unknown grouping '%.40s' (expected grouped or ungrouped)", t.text);
     return BP_OK;
 }
 
-static bp_status read_scalers(reader *R, loading *L)
+static bp_status read_scalers(bp_text_reader *R, loading *L)
 {
     size_t n = 0, features = L->schema->n_features;
     bp_scale kind = BP_SCALE_NONE;
     int grouped = 0;
     bp_status st = open_section(R, SEC_SCALER);
     if (st == BP_OK) st = read_scale_kind(R, &kind);
-    if (st == BP_OK) st = read_size(R, "scaler feature count", 0, BP_MAX_WIDTH, &n);
+    if (st == BP_OK) st = bp_text_read_size(R, "scaler feature count", 0, BP_MAX_WIDTH, &n);
     if (st == BP_OK) st = read_grouping(R, &grouped);
-    if (st == BP_OK) st = expect_line_end(R);
+    if (st == BP_OK) st = bp_text_expect_line_end(R);
     if (st != BP_OK) return st;
-    if (n != features) return fail(R, "the scaler has %zu features but the columns make %zu", n, features);
+    if (n != features) return bp_text_fail(R, "the scaler has %zu features but the columns make %zu", n, features);
     bp_scaler_stats *stats = malloc((n + 1) * sizeof *stats);
     if (!stats) return bp_error_nomem(R->err, "scaler");
     for (size_t j = 0; st == BP_OK && j < n; j++) {
-        st = item_line(R, "feature", j, n);
+        st = bp_text_item_line(R, "feature", j, n);
         if (st == BP_OK) st = read_stats(R, &stats[j]);
     }
     const size_t *groups = grouped ? L->schema->groups : NULL;
     if (st == BP_OK) st = bp_scaler_from_stats(&L->scaler, kind, stats, groups, n, R->err);
     if (st == BP_OK && L->task == BP_TASK_REGRESSION) {
-        st = item_line(R, "target", 0, 1);
+        st = bp_text_item_line(R, "target", 0, 1);
         if (st == BP_OK) st = read_stats(R, &stats[0]);
         if (st == BP_OK) st = bp_scaler_from_stats(&L->target_scaler, kind, stats, NULL, 1, R->err);
     }
@@ -1216,91 +971,91 @@ static bp_status read_scalers(reader *R, loading *L)
     return st;
 }
 
-static bp_status read_activation(reader *R, bp_activation *act)
+static bp_status read_activation(bp_text_reader *R, bp_activation *act)
 {
-    token t;
-    bp_status st = need_token(R, "activation", &t);
+    bp_text_token t;
+    bp_status st = bp_text_need_token(R, "activation", &t);
     if (st != BP_OK) return st;
     if (t.quoted || bp_activation_parse(t.text, act, NULL) != BP_OK)
-        return fail(R, "unknown activation '%.40s'", t.text);
+        return bp_text_fail(R, "unknown activation '%.40s'", t.text);
     return BP_OK;
 }
 
 /* One "layer IN OUT ACTIVATION" line; widths[l] is already known. */
-static bp_status read_layer(reader *R, size_t l, size_t n_layers, size_t *widths,
+static bp_status read_layer(bp_text_reader *R, size_t l, size_t n_layers, size_t *widths,
                             bp_activation *acts, size_t *params)
 {
     size_t n_in, n_out, count;
-    bp_status st = item_line(R, "layer", l, n_layers);
-    if (st == BP_OK) st = read_size(R, "layer inputs", 1, BP_MAX_WIDTH, &n_in);
-    if (st == BP_OK) st = read_size(R, "layer outputs", 1, BP_MAX_WIDTH, &n_out);
+    bp_status st = bp_text_item_line(R, "layer", l, n_layers);
+    if (st == BP_OK) st = bp_text_read_size(R, "layer inputs", 1, BP_MAX_WIDTH, &n_in);
+    if (st == BP_OK) st = bp_text_read_size(R, "layer outputs", 1, BP_MAX_WIDTH, &n_out);
     if (st == BP_OK) st = read_activation(R, &acts[l]);
-    if (st == BP_OK) st = expect_line_end(R);
+    if (st == BP_OK) st = bp_text_expect_line_end(R);
     if (st != BP_OK) return st;
     if (n_in != widths[l] && l == 0)
-        return fail(R, "layer 1 has %zu inputs but the columns make %zu features", n_in, widths[0]);
+        return bp_text_fail(R, "layer 1 has %zu inputs but the columns make %zu features", n_in, widths[0]);
     if (n_in != widths[l])
-        return fail(R, "layer %zu has %zu inputs but layer %zu has %zu outputs", l + 1, n_in, l, widths[l]);
+        return bp_text_fail(R, "layer %zu has %zu inputs but layer %zu has %zu outputs", l + 1, n_in, l, widths[l]);
     if (acts[l] == BP_ACT_SOFTMAX && l + 1 != n_layers)
-        return fail(R, "softmax is for the output layer only (layer %zu of %zu)", l + 1, n_layers);
+        return bp_text_fail(R, "softmax is for the output layer only (layer %zu of %zu)", l + 1, n_layers);
     widths[l + 1] = n_out;
     if (!bp_mul_size(n_in + 1, n_out, &count) || count > BP_MAX_PARAMS - *params)
-        return fail(R, "the layers have over %zu parameters", BP_MAX_PARAMS);
+        return bp_text_fail(R, "the layers have over %zu parameters", BP_MAX_PARAMS);
     *params += count;
     return BP_OK;
 }
 
 /* One "neuron w1 ... wN bias" line. */
-static bp_status read_neuron(reader *R, size_t l, size_t j, size_t n_in, bp_real *w, bp_real *bias)
+static bp_status read_neuron(bp_text_reader *R, size_t l, size_t j, size_t n_in, bp_real *w, bp_real *bias)
 {
     size_t count = 0;
     for (;;) {
-        token t;
+        bp_text_token t;
         int found;
-        bp_status st = next_token(R, &t, &found);
+        bp_status st = bp_text_next_token(R, &t, &found);
         if (st != BP_OK) return st;
         if (!found) break;
         double v;
         if (t.quoted || !bp_csv_parse_number(t.text, t.len, &v) || !isfinite((bp_real)v))
-            return fail(R, "layer %zu neuron %zu: weight '%.40s' is not a finite number", l + 1, j + 1,
+            return bp_text_fail(R, "layer %zu neuron %zu: weight '%.40s' is not a finite number", l + 1, j + 1,
                         t.text);
         if (count < n_in) w[count] = (bp_real)v;
         else if (count == n_in) *bias = (bp_real)v;
         count++;
     }
     if (count != n_in + 1)
-        return fail(R, "layer %zu neuron %zu has %zu numbers, not %zu (%zu weights and a bias)", l + 1, j + 1,
+        return bp_text_fail(R, "layer %zu neuron %zu has %zu numbers, not %zu (%zu weights and a bias)", l + 1, j + 1,
                     count, n_in + 1, n_in);
     return BP_OK;
 }
 
-static bp_status read_weights(reader *R, bp_net *net)
+static bp_status read_weights(bp_text_reader *R, bp_net *net)
 {
     bp_status st = BP_OK;
     for (size_t l = 0; st == BP_OK && l < net->n_layers; l++) {
         size_t index, n_in = net->width[l];
-        st = item_line(R, "weights", l, net->n_layers);
-        if (st == BP_OK) st = read_size(R, "layer number", 1, net->n_layers, &index);
-        if (st == BP_OK) st = expect_line_end(R);
+        st = bp_text_item_line(R, "weights", l, net->n_layers);
+        if (st == BP_OK) st = bp_text_read_size(R, "layer number", 1, net->n_layers, &index);
+        if (st == BP_OK) st = bp_text_expect_line_end(R);
         if (st == BP_OK && index != l + 1)
-            st = fail(R, "weights of layer %zu where layer %zu was expected", index, l + 1);
+            st = bp_text_fail(R, "weights of layer %zu where layer %zu was expected", index, l + 1);
         bp_real *W = net->params + net->w_offset[l], *b = net->params + net->b_offset[l];
         for (size_t j = 0; st == BP_OK && j < net->width[l + 1]; j++) {
-            st = item_line(R, "neuron", j, net->width[l + 1]);
+            st = bp_text_item_line(R, "neuron", j, net->width[l + 1]);
             if (st == BP_OK) st = read_neuron(R, l, j, n_in, W + j * n_in, b + j);
         }
     }
     return st;
 }
 
-static bp_status read_network(reader *R, loading *L)
+static bp_status read_network(bp_text_reader *R, loading *L)
 {
     size_t n_layers, declared, params = 0;
     bp_status st = open_section(R, SEC_NETWORK);
-    if (st == BP_OK) st = read_size(R, "layer count", 1, BP_MAX_LAYERS, &n_layers);
-    if (st == BP_OK) st = read_size(R, "parameter count", 2, BP_MAX_PARAMS, &declared);
-    if (st == BP_OK) st = check_fits(R, "parameters", declared);
-    if (st == BP_OK) st = expect_line_end(R);
+    if (st == BP_OK) st = bp_text_read_size(R, "layer count", 1, BP_MAX_LAYERS, &n_layers);
+    if (st == BP_OK) st = bp_text_read_size(R, "parameter count", 2, BP_MAX_PARAMS, &declared);
+    if (st == BP_OK) st = bp_text_check_fits(R, "parameters", declared);
+    if (st == BP_OK) st = bp_text_expect_line_end(R);
     if (st != BP_OK) return st;
     size_t widths[BP_MAX_LAYERS + 1];
     bp_activation acts[BP_MAX_LAYERS];
@@ -1309,16 +1064,16 @@ static bp_status read_network(reader *R, loading *L)
         if ((st = read_layer(R, l, n_layers, widths, acts, &params)) != BP_OK) return st;
     size_t n_out = n_outputs_of(L->schema);
     if (widths[n_layers] != n_out)
-        return fail(R, "the output layer has %zu neurons but the model needs %zu", widths[n_layers], n_out);
+        return bp_text_fail(R, "the output layer has %zu neurons but the model needs %zu", widths[n_layers], n_out);
     if (params != declared)
-        return fail(R, "the layers have %zu parameters, not the %zu declared", params, declared);
+        return bp_text_fail(R, "the layers have %zu parameters, not the %zu declared", params, declared);
     if ((st = bp_net_create(&L->net, n_layers, widths, acts, R->err)) != BP_OK) return st;
     return read_weights(R, L->net);
 }
 
 /* ----------------------------------------------- the training record */
 
-static bp_status read_enum_setting(reader *R, const setting *s, const token *t, void *p)
+static bp_status read_enum_setting(bp_text_reader *R, const setting *s, const bp_text_token *t, void *p)
 {
     bp_status st = BP_ERR_DATA;
     if (!t->quoted) switch (s->type) {
@@ -1328,78 +1083,78 @@ static bp_status read_enum_setting(reader *R, const setting *s, const token *t, 
         case SET_SCHEDULE: st = bp_schedule_parse(t->text, p, NULL); break;
         default: break;
         }
-    return st == BP_OK ? BP_OK : fail(R, "unknown %s '%.40s'", s->name, t->text);
+    return st == BP_OK ? BP_OK : bp_text_fail(R, "unknown %s '%.40s'", s->name, t->text);
 }
 
-static bp_status read_seed(reader *R, char *seed, size_t size)
+static bp_status read_seed(bp_text_reader *R, char *seed, size_t size)
 {
     const char *text;
     size_t len;
-    bp_status st = read_string(R, "seed", 0, &text, &len);
+    bp_status st = bp_text_read_string(R, "seed", 0, &text, &len);
     if (st != BP_OK) return st;
     int digits = len < size;
     for (size_t i = 0; digits && i < len; i++) digits = text[i] >= '0' && text[i] <= '9';
-    if (!digits) return fail(R, "seed must be a non-negative integer of under %zu digits", size);
+    if (!digits) return bp_text_fail(R, "seed must be a non-negative integer of under %zu digits", size);
     memcpy(seed, text, len + 1);
     return BP_OK;
 }
 
-static bp_status read_setting_value(reader *R, const setting *s, bp_model_info *info)
+static bp_status read_setting_value(bp_text_reader *R, const setting *s, bp_model_info *info)
 {
     void *p = (char *)info + s->offset;
-    token t;
+    bp_text_token t;
     size_t v;
     bp_status st;
     switch (s->type) {
     case SET_DOUBLE: return read_double(R, s->name, p);
-    case SET_SIZE: return read_size(R, s->name, 0, (size_t)-1 / 2, p);
+    case SET_SIZE: return bp_text_read_size(R, s->name, 0, (size_t)-1 / 2, p);
     case SET_SEED: return read_seed(R, p, sizeof info->seed);
     case SET_FLAG:
-        if ((st = read_size(R, s->name, 0, 1, &v)) == BP_OK) *(int *)p = (int)v;
+        if ((st = bp_text_read_size(R, s->name, 0, 1, &v)) == BP_OK) *(int *)p = (int)v;
         return st;
     default:
-        if ((st = need_token(R, s->name, &t)) != BP_OK) return st;
+        if ((st = bp_text_need_token(R, s->name, &t)) != BP_OK) return st;
         return read_enum_setting(R, s, &t, p);
     }
 }
 
-static bp_status read_training(reader *R, loading *L)
+static bp_status read_training(bp_text_reader *R, loading *L)
 {
     size_t n = 0;
     unsigned char seen[N_SETTINGS] = {0};
     bp_status st = open_section(R, SEC_TRAINING);
-    if (st == BP_OK) st = read_size(R, "setting count", 0, N_SETTINGS, &n);
-    if (st == BP_OK) st = expect_line_end(R);
+    if (st == BP_OK) st = bp_text_read_size(R, "setting count", 0, N_SETTINGS, &n);
+    if (st == BP_OK) st = bp_text_expect_line_end(R);
     bp_train_defaults(&L->info.train);
     L->info.train_accuracy = NAN;
     L->info.final_loss = NAN;
     L->info.trained = n > 0;
     for (size_t i = 0; st == BP_OK && i < n; i++) {
         int eof;
-        token key;
-        if ((st = next_line(R, &eof)) != BP_OK) return st;
-        if (eof) return fail(R, "unexpected end of file: %zu of %zu training settings (truncated?)", i, n);
-        if ((st = need_token(R, "training setting", &key)) != BP_OK) return st;
+        bp_text_token key;
+        if ((st = bp_text_next_line(R, &eof)) != BP_OK) return st;
+        if (eof) return bp_text_fail(R, "unexpected end of file: %zu of %zu training settings (truncated?)", i, n);
+        if ((st = bp_text_need_token(R, "training setting", &key)) != BP_OK) return st;
         size_t k = 0;
-        while (k < N_SETTINGS && !is_word(&key, settings[k].name)) k++;
-        if (k == N_SETTINGS) return fail(R, "unknown training setting '%.40s'", key.text);
-        if (seen[k]++) return fail(R, "duplicate training setting '%s'", settings[k].name);
-        if ((st = read_setting_value(R, &settings[k], &L->info)) == BP_OK) st = expect_line_end(R);
+        while (k < N_SETTINGS && !bp_text_is_word(&key, settings[k].name)) k++;
+        if (k == N_SETTINGS) return bp_text_fail(R, "unknown training setting '%.40s'", key.text);
+        if (seen[k]++) return bp_text_fail(R, "duplicate training setting '%s'", settings[k].name);
+        if ((st = read_setting_value(R, &settings[k], &L->info)) == BP_OK) st = bp_text_expect_line_end(R);
     }
     return st;
 }
 
-static bp_status read_end(reader *R)
+static bp_status read_end(bp_text_reader *R)
 {
     int eof;
     bp_status st = open_section(R, SEC_END);
-    if (st == BP_OK) st = expect_line_end(R);
-    if (st == BP_OK) st = next_line(R, &eof);
-    if (st == BP_OK && !eof) return fail(R, "unexpected data after 'end'");
+    if (st == BP_OK) st = bp_text_expect_line_end(R);
+    if (st == BP_OK) st = bp_text_next_line(R, &eof);
+    if (st == BP_OK && !eof) return bp_text_fail(R, "unexpected data after 'end'");
     return st;
 }
 
-static bp_status read_model(reader *R, loading *L)
+static bp_status read_model(bp_text_reader *R, loading *L)
 {
     bp_status st = read_magic(R);
     if (st == BP_OK) st = read_task(R, L);
@@ -1412,29 +1167,25 @@ static bp_status read_model(reader *R, loading *L)
     return st;
 }
 
-static bp_status open_model_file(reader *R, const char *path)
+/* The file, opened for a reader that names it in every message. */
+static bp_status open_model_file(bp_text_reader *R, FILE **f, const char *path, bp_error *err)
 {
-    R->f = fopen(path, "rb");
-    if (!R->f) return bp_error_set(R->err, BP_ERR_IO, "cannot open model %s: %s", path, strerror(errno));
-    struct stat st;
-    if (fstat(fileno(R->f), &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            return bp_error_set(R->err, BP_ERR_IO, "cannot read model %s: it is a directory", path);
-        R->size_known = S_ISREG(st.st_mode);
-        R->size = (unsigned long long)st.st_size;
-    }
+    *f = fopen(path, "rb");
+    if (!*f) return bp_error_set(err, BP_ERR_IO, "cannot open model %s: %s", path, strerror(errno));
+    bp_text_init(R, *f, path, "model file", err);
+    if (R->is_directory)
+        return bp_error_set(err, BP_ERR_IO, "cannot read model %s: it is a directory", path);
     return BP_OK;
 }
 
 bp_status bp_model_load(bp_model **out, const char *path, bp_error *err)
 {
     *out = NULL;
-    reader R = {0};
-    R.path = path;
-    R.err = err;
+    bp_text_reader R = {0};
+    FILE *f = NULL;
     loading L = {0};
     bp_strmap_init(&L.names);
-    bp_status st = open_model_file(&R, path);
+    bp_status st = open_model_file(&R, &f, path, err);
     if (st == BP_OK) st = read_model(&R, &L);
     if (st == BP_OK) {
         st = assemble(out, L.schema, L.net, L.scaler, L.target_scaler, err);
@@ -1444,7 +1195,7 @@ bp_status bp_model_load(bp_model **out, const char *path, bp_error *err)
         if (st == BP_OK) (*out)->info = L.info;
     }
     loading_free(&L);
-    free(R.buf);
-    if (R.f) fclose(R.f);
+    bp_text_free(&R);
+    if (f) fclose(f);
     return st;
 }
