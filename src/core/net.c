@@ -64,19 +64,29 @@ static size_t count_params(size_t n_layers, const size_t *widths)
     return total;
 }
 
-bp_status bp_net_check_shape(size_t n_layers, const size_t *widths, const bp_activation *acts,
-                             bp_error *err)
+/* The shape's checks; *n_params is its parameter count when they pass. */
+static bp_status check_shape(size_t n_layers, const size_t *widths, const bp_activation *acts,
+                             size_t *n_params, bp_error *err)
 {
     if (n_layers == 0 || n_layers > BP_MAX_LAYERS)
         return bp_error_set(err, BP_ERR_ARG, "a network needs 1 to %zu weight layers, not %zu",
                             BP_MAX_LAYERS, n_layers);
     bp_status st = check_widths(n_layers, widths, err);
     if (st == BP_OK) st = check_activations(n_layers, acts, err);
-    if (st == BP_OK && count_params(n_layers, widths) == 0)
+    if (st != BP_OK) return st;
+    *n_params = count_params(n_layers, widths);
+    if (*n_params == 0)
         return bp_error_set(err, BP_ERR_ARG,
                             "the network has over %zu parameters, the most a model file holds",
                             BP_MAX_PARAMS);
-    return st;
+    return BP_OK;
+}
+
+bp_status bp_net_check_shape(size_t n_layers, const size_t *widths, const bp_activation *acts,
+                             bp_error *err)
+{
+    size_t n_params;
+    return check_shape(n_layers, widths, acts, &n_params, err);
 }
 
 bp_status bp_net_spec_shape(const bp_net_spec *spec, size_t n_inputs, size_t n_outputs,
@@ -125,9 +135,9 @@ bp_status bp_net_create(bp_net **out, size_t n_layers, const size_t *widths,
                         const bp_activation *acts, bp_error *err)
 {
     *out = NULL;
-    bp_status st = bp_net_check_shape(n_layers, widths, acts, err);
+    size_t n_params = 0;
+    bp_status st = check_shape(n_layers, widths, acts, &n_params, err);
     if (st != BP_OK) return st;
-    size_t n_params = count_params(n_layers, widths);
     bp_net *net = calloc(1, sizeof *net);
     if (!net) return bp_error_nomem(err, "network");
     st = allocate_net(net, n_layers, n_params, err);
