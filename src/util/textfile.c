@@ -97,7 +97,7 @@ bp_status bp_text_next_line(bp_text_reader *R, int *eof)
     }
     if (c == EOF) return bp_text_fail(R, "the last line has no end (truncated file?)");
     /* An empty first line leaves no buffer yet to terminate. */
-    if (!R->buf && grow_line(R) < 0) return no_memory(R);
+    if (!R->buf && grow_line(R) <= 0) return no_memory(R);
     if (len > 0 && R->buf[len - 1] == '\r') len--; /* tolerate CRLF line ends */
     R->buf[len] = '\0';
     R->cursor = R->buf;
