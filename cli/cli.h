@@ -44,8 +44,8 @@ typedef struct cli_training {
     bp_train_options train;
     bp_scale scale;
     const char *seed;
-    size_t hidden[64];
-    bp_activation acts[64];
+    size_t hidden[BP_MAX_HIDDEN];
+    bp_activation acts[BP_MAX_HIDDEN];
 } cli_training;
 
 /* Number of options cli_add_training_options appends. */

@@ -62,7 +62,7 @@ static int read_activations(const char *text, cli_training *t)
         char name[32];
         size_t len = strcspn(p, ",");
         snprintf(name, sizeof name, "%.*s", (int)(len < 31 ? len : 31), p);
-        if (n == 64) return cli_usage_error("--activation: too many entries"), 0;
+        if (n == BP_MAX_HIDDEN) return cli_usage_error("--activation: too many entries"), 0;
         if (!cli_status(bp_activation_parse(name, &t->acts[n], &err), &err)) return 0;
         if (t->acts[n] == BP_ACT_SOFTMAX)
             return cli_usage_error("--activation: softmax is for the output layer (--output-activation softmax)"), 0;
@@ -92,7 +92,7 @@ static int read_network(const cli_args *args, cli_training *t)
     const char *v;
     bp_error err;
     if ((v = cli_value(args, "hidden"))) {
-        if (!cli_size_list("hidden", v, t->hidden, 64, &t->net.n_hidden)) return 0;
+        if (!cli_size_list("hidden", v, t->hidden, BP_MAX_HIDDEN, &t->net.n_hidden)) return 0;
         t->net.hidden = t->hidden;
     }
     if ((v = cli_value(args, "activation")) && !read_activations(v, t)) return 0;

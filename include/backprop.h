@@ -129,6 +129,14 @@ double bp_loss_value(bp_loss loss, bp_activation out_act, const bp_real *out, co
 
 typedef struct bp_net bp_net;
 
+/* The largest network the library makes: the most a model file holds, so
+ * that every network that trains can be saved. bp_net_create and every
+ * training run check them before any work starts (BP_ERR_ARG). */
+#define BP_MAX_LAYERS ((size_t)1024)           /* weight layers */
+#define BP_MAX_HIDDEN (BP_MAX_LAYERS - 1)      /* hidden layers */
+#define BP_MAX_WIDTH ((size_t)65536)           /* neurons of a layer; inputs; outputs */
+#define BP_MAX_PARAMS ((size_t)1 << 28)        /* weights and biases in all */
+
 /* Creates a network of n_layers weight layers. widths has n_layers + 1
  * entries (inputs, hidden widths..., outputs); acts has n_layers entries,
  * or is NULL for sigmoid everywhere. Weights start at zero. */

@@ -38,10 +38,15 @@ while IFS="$TAB" read -r file message; do
     check "model $file" "tests/data/model/$file:$message" "$BP" eval "tests/data/model/$file" data/wheat-seeds.csv
 done <tests/data/model/expected.txt
 
-# A 1 MB line of 200,000 fields is read; a 1 MB number is out of range.
-awk 'BEGIN { for (r = 0; r < 4; r++) { for (i = 0; i < 200000; i++) printf "%d,", (i + r) % 7; print (r % 2 ? "b" : "a") } }' >"$TMP/wide.csv"
+# A 1 MB line of 65,536 numbers (the widest input layer) is read and
+# trains; 200,000 fields are read, but are more inputs than a network may
+# have; a 1 MB number is out of range.
+awk 'BEGIN { for (r = 0; r < 4; r++) { for (i = 0; i < 65536; i++) printf "%d.00000000000,", (i + r) % 7; print (r % 2 ? "b" : "a") } }' >"$TMP/wide.csv"
 "$BP" cv --folds 2 --epochs 1 --hidden 2 "$TMP/wide.csv" >/dev/null 2>"$TMP/err" && pass=$((pass + 1)) ||
     { fail=$((fail + 1)); echo "not ok: a 1 MB line"; head -c 300 "$TMP/err"; }
+awk 'BEGIN { for (r = 0; r < 4; r++) { for (i = 0; i < 200000; i++) printf "%d,", (i + r) % 7; print (r % 2 ? "b" : "a") } }' >"$TMP/wider.csv"
+check "200,000 features" "the input layer has 200000 neurons; a layer may have at most 65536" \
+    "$BP" cv --folds 2 --epochs 1 --hidden 2 "$TMP/wider.csv"
 { echo "1,2,a"; printf '3,'; awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "9" }'; echo ",b"; echo "5,6,a"; } >"$TMP/bignum.csv"
 check "a 1 MB number" "$TMP/bignum.csv:2:3: number out of range" "$BP" cv --folds 2 --no-header "$TMP/bignum.csv"
 

@@ -93,6 +93,16 @@ expect_fail "train into a missing directory" "cannot write $TMP/no/dir/x.model" 
 printf '1,2,a\n3,4,a\n' >"$TMP/one-class.csv"
 expect_fail "train one class" "only one class" "$BP" train "$TMP/one-class.csv" -o "$TMP/x.model"
 check "failed train writes no model" [ ! -e "$TMP/x.model" ]
+# A network wider than a model file holds used to train to the end and then
+# fail to save; it is refused at once (500 epochs of it take minutes).
+started=$(date +%s)
+expect_fail "train --hidden 70000" "hidden layer 1 has 70000 neurons; a layer may have at most 65536" \
+    "$BP" train "$SEEDS" -o "$TMP/wide.model" --hidden 70000
+check "train --hidden 70000 fails before training" [ $(($(date +%s) - started)) -le 10 ]
+check "train --hidden 70000 writes no model" [ ! -e "$TMP/wide.model" ]
+expect_fail "cv --hidden 70000" "hidden layer 2 has 70000 neurons; a layer may have at most 65536" \
+    "$BP" cv "$SEEDS" --hidden 4,70000
+check "cv --hidden 70000 prints no result" [ ! -s "$TMP/out" ]
 expect_fail "predict missing model" "cannot open model $TMP/none.model" "$BP" predict "$TMP/none.model" "$SEEDS"
 expect_fail "predict one argument" "expected a model and a data file" "$BP" predict "$MODEL"
 printf 'backprop-model 9\n' >"$TMP/v9.model"

@@ -225,7 +225,7 @@ static void test_pool_sizes(void)
     CHECK(bp_pool_size(pool) >= 1);
     bp_pool_free(pool);
     CHECK_EQ_INT(bp_pool_size(NULL), 1);
-    CHECK_EQ_INT(bp_pool_create(&pool, BP_POOL_MAX_THREADS + 1, &err), BP_ERR_ARG);
+    CHECK_EQ_INT(bp_pool_create(&pool, BP_MAX_THREADS + 1, &err), BP_ERR_ARG);
     CHECK(pool == NULL);
     CHECK(strstr(err.message, "threads") != NULL);
     bp_pool_free(NULL);

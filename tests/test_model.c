@@ -318,6 +318,45 @@ static void test_save_errors(void)
     bp_model_free(m);
 }
 
+static int count_epoch(void *user, const bp_epoch_report *report)
+{
+    (void)report;
+    ++*(size_t *)user;
+    return 0;
+}
+
+/* A network wider than a model file holds would train to the end and then
+ * fail to save: it is refused before the first epoch, by train and cv. */
+static void test_unsavable_network_is_refused_before_training(void)
+{
+    bp_error err;
+    bp_dataset *ds;
+    CHECK(bp_dataset_load(&ds, SEEDS, NULL, &err) == BP_OK);
+    static const size_t hidden[1] = {BP_MAX_WIDTH + 1};
+    size_t epochs = 0;
+    bp_model_options o;
+    bp_model_defaults(&o);
+    o.net.hidden = hidden;
+    o.train.on_epoch = count_epoch;
+    o.train.user = &epochs;
+    bp_rng rng;
+    bp_rng_seed(&rng, 1);
+    bp_model *m = NULL;
+    CHECK_EQ_INT(bp_model_train(&m, ds, &o, &rng, &err), BP_ERR_ARG);
+    CHECK(m == NULL);
+    CHECK(strstr(err.message, "hidden layer 1 has 65537 neurons; a layer may have at most 65536") != NULL);
+    bp_cv_options cv;
+    bp_cv_defaults(&cv);
+    cv.net.hidden = hidden;
+    cv.train.on_epoch = count_epoch;
+    cv.train.user = &epochs;
+    bp_cv_result res;
+    CHECK_EQ_INT(bp_cross_validate(ds, &cv, &rng, &res, &err), BP_ERR_ARG);
+    CHECK(strstr(err.message, "hidden layer 1 has 65537 neurons") != NULL);
+    CHECK_EQ_INT(epochs, 0);
+    bp_dataset_free(ds);
+}
+
 static void test_non_finite_weights_are_not_saved(void)
 {
     bp_dataset *ds;
@@ -743,6 +782,7 @@ int main(void)
     RUN(test_failed_save_keeps_the_old_file);
     RUN(test_save_into_unwritable_directory);
     RUN(test_save_errors);
+    RUN(test_unsavable_network_is_refused_before_training);
     RUN(test_non_finite_weights_are_not_saved);
     RUN(test_atomic_file_discard);
     RUN(test_valid_model_file);

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #ifdef BP_REAL_FLOAT
 static bp_real sigmoid(bp_real a) { return 1.0f / (1.0f + expf(-a)); }
@@ -57,8 +58,49 @@ static void test_forward_and_backward_match_plain_loops(void)
     bp_net_free(net);
 }
 
+/* The limits are the model file's: a network at a limit is made, one past
+ * it is refused with a message that names the limit (and nothing is
+ * allocated for it). */
+static void test_shape_limits(void)
+{
+    bp_net *net = NULL;
+    bp_error err;
+    const size_t widest[3] = {3, BP_MAX_WIDTH, 2};
+    CHECK(bp_net_create(&net, 2, widest, NULL, &err) == BP_OK);
+    bp_net_free(net);
+    const size_t too_wide[3] = {3, BP_MAX_WIDTH + 1, 2};
+    CHECK_EQ_INT(bp_net_create(&net, 2, too_wide, NULL, &err), BP_ERR_ARG);
+    CHECK(net == NULL);
+    CHECK(strstr(err.message, "hidden layer 1 has 65537 neurons") != NULL);
+    CHECK(strstr(err.message, "at most 65536") != NULL);
+    const size_t wide_output[2] = {3, BP_MAX_WIDTH + 1};
+    CHECK_EQ_INT(bp_net_create(&net, 1, wide_output, NULL, &err), BP_ERR_ARG);
+    CHECK(strstr(err.message, "the output layer has 65537 neurons") != NULL);
+
+    static size_t ones[BP_MAX_LAYERS + 2];
+    for (size_t i = 0; i < BP_MAX_LAYERS + 2; i++) ones[i] = 1;
+    CHECK(bp_net_create(&net, BP_MAX_LAYERS, ones, NULL, &err) == BP_OK);
+    bp_net_free(net);
+    CHECK_EQ_INT(bp_net_create(&net, BP_MAX_LAYERS + 1, ones, NULL, &err), BP_ERR_ARG);
+    CHECK(strstr(err.message, "1 to 1024 weight layers") != NULL);
+
+    /* 65537 x 4097 weights and biases: just over 2^28 */
+    const size_t too_many[3] = {BP_MAX_WIDTH, 4097, 1};
+    CHECK_EQ_INT(bp_net_create(&net, 2, too_many, NULL, &err), BP_ERR_ARG);
+    CHECK(strstr(err.message, "over 268435456 parameters") != NULL);
+
+    bp_net_spec spec = {BP_MAX_HIDDEN + 1, ones, NULL, BP_ACT_SIGMOID, BP_INIT_UNIFORM};
+    CHECK_EQ_INT(bp_net_from_spec(&net, &spec, 2, 2, &err), BP_ERR_ARG);
+    CHECK(net == NULL);
+    CHECK(strstr(err.message, "1024 hidden layers; a network may have at most 1023") != NULL);
+    spec.n_hidden = BP_MAX_HIDDEN;
+    CHECK(bp_net_from_spec(&net, &spec, 2, 2, &err) == BP_OK);
+    bp_net_free(net);
+}
+
 int main(void)
 {
     RUN(test_forward_and_backward_match_plain_loops);
+    RUN(test_shape_limits);
     return harness_finish();
 }

@@ -1,4 +1,5 @@
 #include "backprop.h"
+#include "core/rng.h"
 #include "harness.h"
 
 static void test_reference_random_seed1(void)
@@ -88,6 +89,24 @@ static void test_randrange_widths(void)
     for (int i = 0; i < 9; i++) CHECK_EQ_INT(bp_rng_randrange(&rng, n[i]), expected[i]);
 }
 
+/* random.seed(1); l = list(range(10)); random.shuffle(l); then one
+ * random.seed(7) shuffle of a single item, which draws nothing. */
+static void test_shuffle_as_python(void)
+{
+    bp_rng rng;
+    bp_rng_seed(&rng, 1);
+    size_t v[10];
+    for (size_t i = 0; i < 10; i++) v[i] = i;
+    bp_rng_shuffle(&rng, v, 10);
+    const size_t expected[10] = {6, 8, 9, 7, 5, 3, 0, 4, 1, 2};
+    for (int i = 0; i < 10; i++) CHECK_EQ_INT(v[i], expected[i]);
+    bp_rng_seed(&rng, 7);
+    size_t one = 0;
+    bp_rng_shuffle(&rng, &one, 1);
+    CHECK_EQ_INT(one, 0);
+    CHECK_EQ_DBL(bp_rng_random(&rng), 0.32383276483316237);
+}
+
 int main(void)
 {
     RUN(test_reference_random_seed1);
@@ -98,5 +117,6 @@ int main(void)
     RUN(test_seed_decimal_rejects_junk);
     RUN(test_long_sequence);
     RUN(test_randrange_widths);
+    RUN(test_shuffle_as_python);
     return harness_finish();
 }

@@ -6,46 +6,116 @@
 #include "core/activation.h"
 #include "util/error.h"
 #include "core/loss.h"
+#include "util/limits.h"
 #include "util/real.h"
+
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_LAYERS = 1024 };
-/* Refuse absurd shapes before trying to allocate them. */
-#define MAX_PARAMS ((size_t)1 << 34)
-
-static bp_status validate_shape(size_t n_layers, const size_t *widths,
-                                const bp_activation *acts, bp_error *err)
+/* A level of the shape as a user counts layers. */
+static void level_name(char *buf, size_t size, size_t level, size_t n_layers)
 {
-    if (n_layers == 0 || n_layers > MAX_LAYERS)
-        return bp_error_set(err, BP_ERR_ARG, "a network needs 1 to %d weight layers, not %zu",
-                            MAX_LAYERS, n_layers);
-    for (size_t i = 0; i <= n_layers; i++)
-        if (widths[i] == 0)
-            return bp_error_set(err, BP_ERR_ARG, "layer %zu has no neurons", i);
-    if (acts)
-        for (size_t l = 0; l < n_layers; l++) {
-            if ((unsigned)acts[l] >= (unsigned)BP_ACT_COUNT)
-                return bp_error_set(err, BP_ERR_ARG, "layer %zu: unknown activation", l + 1);
-            if (acts[l] == BP_ACT_SOFTMAX && l + 1 != n_layers)
-                return bp_error_set(err, BP_ERR_ARG,
-                                    "softmax is for the output layer only (layer %zu)", l + 1);
+    if (level == 0) snprintf(buf, size, "the input layer");
+    else if (level == n_layers) snprintf(buf, size, "the output layer");
+    else snprintf(buf, size, "hidden layer %zu", level);
+}
+
+static bp_status check_widths(size_t n_layers, const size_t *widths, bp_error *err)
+{
+    for (size_t i = 0; i <= n_layers; i++) {
+        if (widths[i] == 0) return bp_error_set(err, BP_ERR_ARG, "layer %zu has no neurons", i);
+        if (widths[i] > BP_MAX_WIDTH) {
+            char level[40];
+            level_name(level, sizeof level, i, n_layers);
+            return bp_error_set(err, BP_ERR_ARG,
+                                "%s has %zu neurons; a layer may have at most %zu "
+                                "(the widest a model file holds)",
+                                level, widths[i], BP_MAX_WIDTH);
         }
+    }
     return BP_OK;
 }
 
-/* Parameter count of the shape, or 0 when it overflows or is absurd. */
+static bp_status check_activations(size_t n_layers, const bp_activation *acts, bp_error *err)
+{
+    for (size_t l = 0; acts && l < n_layers; l++) {
+        if ((unsigned)acts[l] >= (unsigned)BP_ACT_COUNT)
+            return bp_error_set(err, BP_ERR_ARG, "layer %zu: unknown activation", l + 1);
+        if (acts[l] == BP_ACT_SOFTMAX && l + 1 != n_layers)
+            return bp_error_set(err, BP_ERR_ARG,
+                                "softmax is for the output layer only (layer %zu)", l + 1);
+    }
+    return BP_OK;
+}
+
+/* Parameter count of the shape, or 0 when it is over BP_MAX_PARAMS (or
+ * would overflow on the way there). */
 static size_t count_params(size_t n_layers, const size_t *widths)
 {
     size_t total = 0;
     for (size_t l = 0; l < n_layers; l++) {
         size_t w;
         if (!bp_mul_size(widths[l] + 1, widths[l + 1], &w)) return 0;
-        if (w > MAX_PARAMS - total) return 0;
+        if (w > BP_MAX_PARAMS - total) return 0;
         total += w;
     }
     return total;
+}
+
+/* The shape's checks; *n_params is its parameter count when they pass. */
+static bp_status check_shape(size_t n_layers, const size_t *widths, const bp_activation *acts,
+                             size_t *n_params, bp_error *err)
+{
+    if (n_layers == 0 || n_layers > BP_MAX_LAYERS)
+        return bp_error_set(err, BP_ERR_ARG, "a network needs 1 to %zu weight layers, not %zu",
+                            BP_MAX_LAYERS, n_layers);
+    bp_status st = check_widths(n_layers, widths, err);
+    if (st == BP_OK) st = check_activations(n_layers, acts, err);
+    if (st != BP_OK) return st;
+    *n_params = count_params(n_layers, widths);
+    if (*n_params == 0)
+        return bp_error_set(err, BP_ERR_ARG,
+                            "the network has over %zu parameters, the most a model file holds",
+                            BP_MAX_PARAMS);
+    return BP_OK;
+}
+
+bp_status bp_net_check_shape(size_t n_layers, const size_t *widths, const bp_activation *acts,
+                             bp_error *err)
+{
+    size_t n_params;
+    return check_shape(n_layers, widths, acts, &n_params, err);
+}
+
+bp_status bp_net_spec_shape(const bp_net_spec *spec, size_t n_inputs, size_t n_outputs,
+                            size_t *widths, bp_activation *acts, bp_error *err)
+{
+    if (spec->n_hidden > BP_MAX_HIDDEN)
+        return bp_error_set(err, BP_ERR_ARG,
+                            "%zu hidden layers; a network may have at most %zu (the most a model file holds)",
+                            spec->n_hidden, BP_MAX_HIDDEN);
+    size_t n_layers = spec->n_hidden + 1;
+    widths[0] = n_inputs;
+    for (size_t l = 0; l < spec->n_hidden; l++) {
+        widths[l + 1] = spec->hidden[l];
+        acts[l] = spec->hidden_act ? spec->hidden_act[l] : BP_ACT_SIGMOID;
+    }
+    widths[n_layers] = n_outputs;
+    acts[n_layers - 1] = spec->output_act;
+    return bp_net_check_shape(n_layers, widths, acts, err);
+}
+
+bp_status bp_net_from_spec(bp_net **out, const bp_net_spec *spec, size_t n_inputs,
+                           size_t n_outputs, bp_error *err)
+{
+    *out = NULL;
+    if ((unsigned)spec->init >= (unsigned)BP_INIT_COUNT) return bp_error_set(err, BP_ERR_ARG, "unknown init");
+    size_t widths[BP_MAX_LAYERS + 1];
+    bp_activation acts[BP_MAX_LAYERS];
+    bp_status st = bp_net_spec_shape(spec, n_inputs, n_outputs, widths, acts, err);
+    return st == BP_OK ? bp_net_create(out, spec->n_hidden + 1, widths, acts, err) : st;
 }
 
 static bp_status allocate_net(bp_net *net, size_t n_layers, size_t n_params, bp_error *err)
@@ -66,12 +136,9 @@ bp_status bp_net_create(bp_net **out, size_t n_layers, const size_t *widths,
                         const bp_activation *acts, bp_error *err)
 {
     *out = NULL;
-    bp_status st = validate_shape(n_layers, widths, acts, err);
+    size_t n_params = 0;
+    bp_status st = check_shape(n_layers, widths, acts, &n_params, err);
     if (st != BP_OK) return st;
-    size_t n_params = count_params(n_layers, widths);
-    if (n_params == 0)
-        return bp_error_set(err, BP_ERR_NOMEM, "network too large (over %zu parameters)",
-                            MAX_PARAMS);
     bp_net *net = calloc(1, sizeof *net);
     if (!net) return bp_error_nomem(err, "network");
     st = allocate_net(net, n_layers, n_params, err);

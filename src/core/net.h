@@ -18,6 +18,16 @@ struct bp_net {
     bp_real *delta;       /* one row's deltas, same layout */
 };
 
+/* BP_ERR_ARG unless the shape is one bp_net_create makes: 1 to
+ * BP_MAX_LAYERS weight layers of 1 to BP_MAX_WIDTH neurons, at most
+ * BP_MAX_PARAMS parameters, softmax on the output only. acts may be NULL. */
+bp_status bp_net_check_shape(size_t n_layers, const size_t *widths, const bp_activation *acts,
+                             bp_error *err);
+/* The shape a spec makes for n_inputs and n_outputs, checked as above:
+ * widths has room for BP_MAX_LAYERS + 1 entries, acts for BP_MAX_LAYERS. */
+bp_status bp_net_spec_shape(const bp_net_spec *spec, size_t n_inputs, size_t n_outputs,
+                            size_t *widths, bp_activation *acts, bp_error *err);
+
 /* Index of the largest of n values (the first on ties), as list.index(max()). */
 size_t bp_argmax(const bp_real *v, size_t n);
 

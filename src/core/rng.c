@@ -1,7 +1,10 @@
 /* Mersenne Twister MT19937, seeded and drawn exactly as CPython's `random`
  * module does, so that the tutorial's initial weights and fold splits can be
  * reproduced bit for bit. */
+#include "core/rng.h"
+
 #include "util/error.h"
+#include "util/limits.h"
 
 #include <string.h>
 
@@ -87,18 +90,17 @@ void bp_rng_seed(bp_rng *rng, uint64_t seed)
     bp_rng_seed_words(rng, words, 2);
 }
 
-enum { MAX_SEED_DIGITS = 4096 };
-
 bp_status bp_rng_seed_decimal(bp_rng *rng, const char *text, bp_error *err)
 {
-    /* 4096 decimal digits fit in 4096*log2(10)/32 < 426 words. */
-    uint32_t words[428];
+    /* A decimal digit adds log2(10) < 10/3 bits: n digits fit in
+     * n*10/96 words (426 for 4096), and two spare. */
+    uint32_t words[BP_MAX_SEED_DIGITS * 10 / 96 + 2];
     size_t n_words = 0;
     size_t n_digits = text ? strlen(text) : 0;
-    if (n_digits == 0 || n_digits > MAX_SEED_DIGITS)
+    if (n_digits == 0 || n_digits > BP_MAX_SEED_DIGITS)
         return bp_error_set(err, BP_ERR_ARG,
-                            "seed must be a non-negative integer of 1 to %d digits",
-                            MAX_SEED_DIGITS);
+                            "seed must be a non-negative integer of 1 to %zu digits",
+                            BP_MAX_SEED_DIGITS);
     for (size_t d = 0; d < n_digits; d++) {
         if (text[d] < '0' || text[d] > '9')
             return bp_error_set(err, BP_ERR_ARG,
@@ -144,4 +146,14 @@ uint64_t bp_rng_randrange(bp_rng *rng, uint64_t n)
     uint64_t r = getrandbits(rng, k);
     while (r >= n) r = getrandbits(rng, k);
     return r;
+}
+
+void bp_rng_shuffle(bp_rng *rng, size_t *v, size_t n)
+{
+    for (size_t i = n; i-- > 1;) {
+        size_t j = (size_t)bp_rng_randrange(rng, (uint64_t)i + 1);
+        size_t t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+    }
 }

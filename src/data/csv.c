@@ -11,6 +11,7 @@
 #endif
 #include "data/csv.h"
 #include "util/error.h"
+#include "util/limits.h"
 
 #include <errno.h>
 #include <math.h>
@@ -522,8 +523,8 @@ static bp_status reader_new(bp_csv_reader **out, const char *name, bp_error *err
     memcpy(r->name, name, name_len + 1);
     r->record_cap = INITIAL_RECORD_BYTES;
     r->fields_cap = INITIAL_FIELDS;
-    r->max_record_bytes = BP_CSV_MAX_RECORD_BYTES;
-    r->max_fields = BP_CSV_MAX_FIELDS;
+    r->max_record_bytes = BP_MAX_RECORD_BYTES;
+    r->max_fields = BP_MAX_COLUMNS;
     *out = r;
     return BP_OK;
 }

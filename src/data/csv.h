@@ -55,10 +55,6 @@ typedef bp_status (*bp_csv_record_fn)(void *ctx, size_t record_index,
 
 typedef struct bp_csv_reader bp_csv_reader;
 
-/* Default limits; a longer record or one with more fields is a data error. */
-#define BP_CSV_MAX_RECORD_BYTES ((size_t)256 << 20)
-#define BP_CSV_MAX_FIELDS ((size_t)1 << 20)
-
 /* Opens a file; path "-" reads standard input (a non-seekable input, such as a
    pipe, is spooled to a tmpfile() so that it can be scanned more than once). */
 bp_status bp_csv_open(bp_csv_reader **out, const char *path, bp_error *err);

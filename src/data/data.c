@@ -6,6 +6,7 @@
 
 #include "data/csv.h"
 #include "util/error.h"
+#include "util/limits.h"
 #include "util/names.h"
 
 #include <math.h>
@@ -15,7 +16,6 @@
 
 /* A text column with more distinct values than this is an identifier, not a
  * category: refuse it rather than build a huge one-hot encoding. */
-enum { MAX_CATEGORIES = 10000 };
 
 typedef struct loader {
     bp_dataset *ds;
@@ -384,11 +384,11 @@ static bp_status collect_category(void *ctx, size_t index, const bp_csv_field *f
         size_t k;
         if (bp_strmap_intern(&col->categories, f[c].text, f[c].len, &k) != 0)
             return bp_error_nomem(err, "categories");
-        if (col->categories.count > MAX_CATEGORIES)
+        if (col->categories.count > BP_MAX_CATEGORIES)
             return bp_error_set(err, BP_ERR_DATA,
-                                "%s:%zu:%zu: column %zu has over %d distinct text values; "
+                                "%s:%zu:%zu: column %zu has over %zu distinct text values; "
                                 "leave it out with --ignore",
-                                ds->source, f[c].line, f[c].column, c + 1, MAX_CATEGORIES);
+                                ds->source, f[c].line, f[c].column, c + 1, BP_MAX_CATEGORIES);
     }
     return BP_OK;
 }

@@ -27,24 +27,6 @@ void bp_cv_defaults(bp_cv_options *o)
     bp_train_defaults(&o->train);
 }
 
-bp_status bp_net_from_spec(bp_net **out, const bp_net_spec *spec, size_t n_inputs,
-                           size_t n_outputs, bp_error *err)
-{
-    size_t n_layers = spec->n_hidden + 1;
-    if (spec->n_hidden > 1000) return bp_error_set(err, BP_ERR_ARG, "too many hidden layers");
-    if ((unsigned)spec->init >= (unsigned)BP_INIT_COUNT) return bp_error_set(err, BP_ERR_ARG, "unknown init");
-    size_t widths[1002];
-    bp_activation acts[1001];
-    widths[0] = n_inputs;
-    for (size_t l = 0; l < spec->n_hidden; l++) {
-        widths[l + 1] = spec->hidden[l];
-        acts[l] = spec->hidden_act ? spec->hidden_act[l] : BP_ACT_SIGMOID;
-    }
-    widths[n_layers] = n_outputs;
-    acts[n_layers - 1] = spec->output_act;
-    return bp_net_create(out, n_layers, widths, acts, err);
-}
-
 /* One fold's buffers: in a serial run every fold reuses the first one. */
 typedef struct fold_job {
     size_t *train_rows;
@@ -219,7 +201,7 @@ static void lockstep_group_task(void *ctx, size_t g)
 /* Whether the folds' networks, as the spec makes them, train in lockstep. */
 static int lockstep_applies(const bp_cv_options *o)
 {
-    bp_activation acts[1001];
+    bp_activation acts[BP_MAX_LAYERS];
     const bp_net_spec *spec = &o->net;
     if (spec->n_hidden >= sizeof acts / sizeof *acts) return 0; /* bp_net_from_spec refuses it */
     for (size_t l = 0; l < spec->n_hidden; l++) acts[l] = spec->hidden_act ? spec->hidden_act[l] : BP_ACT_SIGMOID;
@@ -377,8 +359,8 @@ bp_status bp_cross_validate(const bp_dataset *ds, const bp_cv_options *o, bp_rng
     memset(res, 0, sizeof *res);
     bp_status st = check_cv(ds, o, err);
     if (st != BP_OK) return st;
-    st = bp_check_spec_memory(&o->net, ds->n_features, ds->y ? 1 : ds->n_classes, ds->n_rows,
-                              &o->train, err);
+    st = bp_check_spec(&o->net, ds->n_features, ds->y ? 1 : ds->n_classes, ds->n_rows,
+                       &o->train, err);
     if (st != BP_OK) return st;
     int parallel = folds_in_parallel(ds, o);
     cv_run run = {ds, o, ds->y ? 1 : ds->n_classes, NULL, NULL, NULL, 0, 0, res};

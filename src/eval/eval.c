@@ -1,6 +1,7 @@
 /* Splits for evaluation (the tutorial's k-fold) and accuracy. */
 #include "backprop.h"
 
+#include "core/rng.h"
 #include "util/error.h"
 
 #include <math.h>
@@ -88,17 +89,6 @@ double bp_accuracy(const uint32_t *actual, const uint32_t *predicted, size_t n)
     return n ? (double)correct / (double)n * 100.0 : 0.0;
 }
 
-/* Python's random.shuffle, on row indices. */
-static void shuffle_indices(size_t *v, size_t n, bp_rng *rng)
-{
-    for (size_t i = n; i-- > 1;) {
-        size_t j = (size_t)bp_rng_randrange(rng, (uint64_t)i + 1);
-        size_t t = v[i];
-        v[i] = v[j];
-        v[j] = t;
-    }
-}
-
 bp_status bp_stratified_kfold_split(const uint32_t *labels, size_t n, size_t n_classes, size_t k,
                                     bp_rng *rng, size_t *order, size_t *fold_start, bp_error *err)
 {
@@ -119,7 +109,7 @@ bp_status bp_stratified_kfold_split(const uint32_t *labels, size_t n, size_t n_c
         size_t begin = pos;
         for (size_t r = 0; r < n; r++)
             if (labels[r] == c) by_class[pos++] = r;
-        shuffle_indices(by_class + begin, pos - begin, rng);
+        bp_rng_shuffle(rng, by_class + begin, pos - begin);
         for (size_t i = begin; i < pos; i++) {
             fold_of[by_class[i]] = next_fold;
             fill[next_fold + 1]++;
@@ -140,7 +130,7 @@ bp_status bp_stratified_kfold_split(const uint32_t *labels, size_t n, size_t n_c
 static size_t take_test_rows(size_t *rows, size_t n, double fraction, bp_rng *rng,
                              unsigned char *is_test)
 {
-    shuffle_indices(rows, n, rng);
+    bp_rng_shuffle(rng, rows, n);
     size_t n_test = (size_t)floor(fraction * (double)n + 0.5);
     if (n_test > n) n_test = n;
     for (size_t i = n - n_test; i < n; i++) is_test[rows[i]] = 1;
@@ -175,7 +165,7 @@ bp_status bp_holdout_split(size_t n, double fraction, const uint32_t *labels, si
     /* Never an empty side: move one row across if rounding emptied one. */
     if (n_test == 0 || n_test == n) {
         for (size_t r = 0; r < n; r++) rows[r] = r;
-        shuffle_indices(rows, n, rng);
+        bp_rng_shuffle(rng, rows, n);
         is_test[rows[0]] = n_test == 0;
         n_test += n_test == 0 ? 1 : (size_t)-1;
     }

@@ -206,7 +206,7 @@ static size_t online_cores(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1) return 1;
-    if ((unsigned long)n > BP_POOL_MAX_THREADS) return BP_POOL_MAX_THREADS;
+    if ((unsigned long)n > BP_MAX_THREADS) return BP_MAX_THREADS;
     return (size_t)n;
 }
 
@@ -275,9 +275,9 @@ bp_status bp_pool_create(bp_pool **out, size_t n_threads, bp_error *err)
     if (!out) return bp_error_set(err, BP_ERR_ARG, "bp_pool_create: no output pointer");
     *out = NULL;
     if (n_threads == 0) n_threads = online_cores();
-    if (n_threads > BP_POOL_MAX_THREADS)
+    if (n_threads > BP_MAX_THREADS)
         return bp_error_set(err, BP_ERR_ARG, "too many threads: %zu (at most %zu)",
-                            n_threads, BP_POOL_MAX_THREADS);
+                            n_threads, BP_MAX_THREADS);
     bp_pool *pool = calloc(1, sizeof *pool);
     if (!pool) return bp_error_nomem(err, "thread pool");
     pool->n_threads = n_threads;

@@ -17,14 +17,12 @@
 #define BP_THREADS_H
 
 #include "backprop.h"
+#include "util/limits.h"
 
 typedef struct bp_pool bp_pool;
 
 /* Bytes of private scratch memory per worker (see bp_pool_scratch). */
 #define BP_POOL_SCRATCH_BYTES ((size_t)2 << 20)
-
-/* Most threads a pool may have; guards against absurd requests. */
-#define BP_POOL_MAX_THREADS ((size_t)1024)
 
 /* A pool of n_threads workers counting the caller (n_threads - 1 helper
  * threads are started); n_threads == 0 means all online cores. */

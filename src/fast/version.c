@@ -13,7 +13,7 @@ static size_t online_cores(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1) return 1;
-    if ((unsigned long)n > BP_POOL_MAX_THREADS) return BP_POOL_MAX_THREADS;
+    if ((unsigned long)n > BP_MAX_THREADS) return BP_MAX_THREADS;
     return (size_t)n;
 }
 

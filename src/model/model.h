@@ -1,6 +1,6 @@
-/* Internal pieces the model file needs from other concepts: the fitted
- * statistics of a scaler (implemented in scale.c), so that a model can
- * save, reload and copy one without the scaler's layout leaking out. */
+/* The model's insides, shared by the files of src/model: the model object
+ * (model.c), its training (model_train.c), its file (model_read.c,
+ * model_write.c) and prediction (predict.c, export.c). */
 #ifndef BP_MODEL_H
 #define BP_MODEL_H
 
@@ -28,5 +28,18 @@ struct bp_model {
 
 /* Whether the column feeds the network (numeric or categorical). */
 int bp_column_is_feature(const bp_column *col);
+
+/* The network outputs a schema needs: its classes, or 1 for regression. */
+size_t bp_model_outputs(const bp_dataset *schema);
+
+/* An empty schema of n columns (kinds and names to be set), named source. */
+bp_status bp_model_schema_new(bp_dataset **out, const char *source, bp_task task, size_t n_columns,
+                              bp_error *err);
+/* Feature offsets and the class arrays, once columns and labels are in. */
+bp_status bp_model_schema_finish(bp_dataset *ds, bp_error *err);
+/* A model of these parts, checked to fit together; takes ownership of
+ * them (freed on failure too). */
+bp_status bp_model_assemble(bp_model **out, bp_dataset *schema, bp_net *net, bp_scaler *scaler,
+                            bp_scaler *target_scaler, bp_error *err);
 
 #endif

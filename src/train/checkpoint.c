@@ -4,6 +4,7 @@
 
 #include "util/error.h"
 #include "core/net.h"
+#include "util/textfile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -57,181 +58,175 @@ bp_status bp_checkpoint_write(const char *path, const bp_train_state *s, bp_erro
 
 /* ----------------------------------------------------------- reading */
 
-typedef struct reader {
-    FILE *f;
-    const char *path;
-    size_t line;
-    char tok[80];
-} reader;
+/* Every message says where and that the checkpoint is damaged. */
+static bp_status bad(bp_text_reader *r, const char *what) { return bp_text_fail(r, "%s", what); }
 
-/* The next whitespace-separated token; 0 at the end of the file. */
-static int next_token(reader *r)
+/* The next token: the format is a stream of them, across lines. A missing
+ * or quoted one is "expected WHAT". */
+static bp_status next(bp_text_reader *r, bp_text_token *t, const char *what)
 {
-    int c;
-    while ((c = getc(r->f)) != EOF && (c == ' ' || c == '\n' || c == '\t' || c == '\r'))
-        if (c == '\n') r->line++;
-    size_t n = 0;
-    while (c != EOF && c != ' ' && c != '\n' && c != '\t' && c != '\r') {
-        if (n + 1 >= sizeof r->tok) return -1;
-        r->tok[n++] = (char)c;
-        c = getc(r->f);
-    }
-    if (c == '\n') ungetc(c, r->f);
-    r->tok[n] = '\0';
-    return n > 0;
+    int found;
+    bp_status st = bp_text_next_word(r, t, &found);
+    if (st == BP_OK && (!found || t->quoted)) return bad(r, what);
+    return st;
 }
 
-static bp_status bad(reader *r, bp_error *err, const char *what)
+static bp_status expect_word(bp_text_reader *r, const char *word)
 {
-    return bp_error_set(err, BP_ERR_DATA, "%s:%zu: damaged checkpoint: %s", r->path, r->line, what);
+    char what[120];
+    snprintf(what, sizeof what, "expected '%s'", word);
+    bp_text_token t;
+    bp_status st = next(r, &t, what);
+    if (st == BP_OK && strcmp(t.text, word) != 0) return bad(r, what);
+    return st;
 }
 
-static bp_status expect_word(reader *r, const char *word, bp_error *err)
+static bp_status read_size(bp_text_reader *r, size_t *out)
 {
-    if (next_token(r) != 1 || strcmp(r->tok, word) != 0) {
-        char what[120];
-        snprintf(what, sizeof what, "expected '%s'", word);
-        return bad(r, err, what);
-    }
-    return BP_OK;
+    bp_text_token t;
+    bp_status st = next(r, &t, "expected a count");
+    if (st == BP_OK && bp_text_parse_size(&t, (size_t)-1, out) != 0) return bad(r, "expected a count");
+    return st;
 }
 
-static bp_status read_size(reader *r, size_t *out, bp_error *err)
+/* Hexadecimal floating point (or any form strtod reads), not NaN. */
+static bp_status read_double(bp_text_reader *r, double *out)
 {
+    bp_text_token t;
+    bp_status st = next(r, &t, "expected a number");
+    if (st != BP_OK) return st;
     char *end;
-    if (next_token(r) != 1 || r->tok[0] < '0' || r->tok[0] > '9') return bad(r, err, "expected a count");
-    errno = 0;
-    unsigned long long v = strtoull(r->tok, &end, 10);
-    if (*end || errno) return bad(r, err, "expected a count");
-    *out = (size_t)v;
+    *out = strtod(t.text, &end);
+    if (*end || isnan(*out)) return bad(r, "expected a number");
     return BP_OK;
 }
 
-static bp_status read_double(reader *r, double *out, bp_error *err)
+static bp_status another_network(bp_text_reader *r)
 {
-    char *end;
-    if (next_token(r) != 1) return bad(r, err, "expected a number");
-    *out = strtod(r->tok, &end);
-    if (*end || isnan(*out)) return bad(r, err, "expected a number");
-    return BP_OK;
+    return bp_error_set(r->err, BP_ERR_DATA, "%s:%zu: the checkpoint is of another network", r->path,
+                        r->line_no);
 }
 
-static bp_status expect_size(reader *r, const char *word, size_t want, bp_error *err)
+static bp_status expect_size(bp_text_reader *r, const char *word, size_t want)
 {
     size_t v;
-    bp_status st = expect_word(r, word, err);
-    if (st == BP_OK) st = read_size(r, &v, err);
+    bp_status st = expect_word(r, word);
+    if (st == BP_OK) st = read_size(r, &v);
     if (st == BP_OK && v != want)
-        return bp_error_set(err, BP_ERR_DATA,
+        return bp_error_set(r->err, BP_ERR_DATA,
                             "%s:%zu: the checkpoint is of another run (%s %zu, this run has %zu)",
-                            r->path, r->line, word, v, want);
+                            r->path, r->line_no, word, v, want);
     return st;
 }
 
-static bp_status read_shape(reader *r, const bp_net *net, bp_error *err)
+static bp_status read_shape(bp_text_reader *r, const bp_net *net)
 {
-    bp_status st = expect_word(r, MAGIC, err);
-    if (st == BP_OK && (next_token(r) != 1 || strcmp(r->tok, "1") != 0))
-        return bad(r, err, "unsupported format version");
-    if (st == BP_OK) st = expect_word(r, "scalar", err);
-    if (st == BP_OK && (next_token(r) != 1 || strcmp(r->tok, sizeof(bp_real) == 4 ? "float" : "double") != 0))
-        return bad(r, err, "written by a build of another precision");
-    if (st == BP_OK) st = expect_size(r, "shape", net->n_layers + 1, err);
+    bp_text_token t;
+    bp_status st = expect_word(r, MAGIC);
+    if (st == BP_OK && (next(r, &t, "unsupported format version") != BP_OK || strcmp(t.text, "1") != 0))
+        return bad(r, "unsupported format version");
+    if (st == BP_OK) st = expect_word(r, "scalar");
+    if (st == BP_OK && (next(r, &t, "written by a build of another precision") != BP_OK ||
+                        strcmp(t.text, sizeof(bp_real) == 4 ? "float" : "double") != 0))
+        return bad(r, "written by a build of another precision");
+    if (st == BP_OK) st = expect_size(r, "shape", net->n_layers + 1);
     for (size_t l = 0; st == BP_OK && l <= net->n_layers; l++) {
         size_t w;
-        st = read_size(r, &w, err);
-        if (st == BP_OK && w != net->width[l])
-            return bp_error_set(err, BP_ERR_DATA, "%s:%zu: the checkpoint is of another network",
-                                r->path, r->line);
+        st = read_size(r, &w);
+        if (st == BP_OK && w != net->width[l]) return another_network(r);
     }
-    if (st == BP_OK) st = expect_word(r, "activations", err);
+    if (st == BP_OK) st = expect_word(r, "activations");
     for (size_t l = 0; st == BP_OK && l < net->n_layers; l++)
-        if (next_token(r) != 1 || strcmp(r->tok, bp_activation_name(net->act[l])) != 0)
-            return bp_error_set(err, BP_ERR_DATA, "%s:%zu: the checkpoint is of another network",
-                                r->path, r->line);
+        if (next(r, &t, "another network") != BP_OK || strcmp(t.text, bp_activation_name(net->act[l])) != 0)
+            return another_network(r);
     return st;
 }
 
-static bp_status read_progress(reader *r, bp_train_state *s, bp_error *err)
+static bp_status read_progress(bp_text_reader *r, bp_train_state *s)
 {
-    bp_status st = expect_word(r, "epoch", err);
-    if (st == BP_OK) st = read_size(r, &s->epoch, err);
-    if (st == BP_OK) st = expect_word(r, "position", err);
-    if (st == BP_OK) st = read_size(r, &s->position, err);
-    if (st == BP_OK) st = expect_word(r, "partial_sum", err);
-    if (st == BP_OK) st = read_double(r, &s->partial_sum, err);
-    if (st == BP_OK) st = expect_word(r, "steps", err);
-    if (st == BP_OK) st = read_size(r, &s->steps, err);
-    if (st == BP_OK) st = expect_word(r, "best_val", err);
-    if (st == BP_OK) st = read_double(r, &s->best_val, err);
-    if (st == BP_OK) st = expect_word(r, "since_best", err);
-    if (st == BP_OK) st = read_size(r, &s->since_best, err);
-    if (st == BP_OK && s->position > s->n_train) return bad(r, err, "position past the epoch's end");
+    bp_status st = expect_word(r, "epoch");
+    if (st == BP_OK) st = read_size(r, &s->epoch);
+    if (st == BP_OK) st = expect_word(r, "position");
+    if (st == BP_OK) st = read_size(r, &s->position);
+    if (st == BP_OK) st = expect_word(r, "partial_sum");
+    if (st == BP_OK) st = read_double(r, &s->partial_sum);
+    if (st == BP_OK) st = expect_word(r, "steps");
+    if (st == BP_OK) st = read_size(r, &s->steps);
+    if (st == BP_OK) st = expect_word(r, "best_val");
+    if (st == BP_OK) st = read_double(r, &s->best_val);
+    if (st == BP_OK) st = expect_word(r, "since_best");
+    if (st == BP_OK) st = read_size(r, &s->since_best);
+    if (st == BP_OK && s->position > s->n_train) return bad(r, "position past the epoch's end");
     return st;
 }
 
-static bp_status read_rng(reader *r, bp_rng *rng, bp_error *err)
+static bp_status read_rng(bp_text_reader *r, bp_rng *rng)
 {
     size_t index = 0;
-    bp_status st = expect_word(r, "rng", err);
-    if (st == BP_OK) st = read_size(r, &index, err);
-    if (st == BP_OK && index > 624) return bad(r, err, "random state index out of range");
+    bp_status st = expect_word(r, "rng");
+    if (st == BP_OK) st = read_size(r, &index);
+    if (st == BP_OK && index > 624) return bad(r, "random state index out of range");
     for (size_t i = 0; st == BP_OK && i < 624; i++) {
+        bp_text_token t;
         char *end;
-        if (next_token(r) != 1) return bad(r, err, "random state too short");
-        unsigned long v = strtoul(r->tok, &end, 16);
-        if (*end || v > 0xffffffffUL) return bad(r, err, "random state word");
+        if ((st = next(r, &t, "random state too short")) != BP_OK) return st;
+        unsigned long v = strtoul(t.text, &end, 16);
+        if (*end || v > 0xffffffffUL) return bad(r, "random state word");
         rng->state[i] = (uint32_t)v;
     }
     rng->index = (int)index;
     return st;
 }
 
-static bp_status read_reals(reader *r, const char *name, bp_real *v, size_t n, bp_error *err)
+static bp_status read_reals(bp_text_reader *r, const char *name, bp_real *v, size_t n)
 {
     size_t count;
-    bp_status st = expect_word(r, name, err);
-    if (st == BP_OK) st = read_size(r, &count, err);
+    bp_status st = expect_word(r, name);
+    if (st == BP_OK) st = read_size(r, &count);
     if (st != BP_OK) return st;
-    if (count != (v ? n : 0)) return bad(r, err, "a parameter block of the wrong size");
+    if (count != (v ? n : 0)) return bad(r, "a parameter block of the wrong size");
     for (size_t i = 0; i < count; i++) {
         double d;
-        st = read_double(r, &d, err);
+        st = read_double(r, &d);
         if (st != BP_OK) return st;
-        if (!isfinite(d)) return bad(r, err, "a parameter that is not finite");
+        if (!isfinite(d)) return bad(r, "a parameter that is not finite");
         v[i] = (bp_real)d;
     }
     return BP_OK;
 }
 
-static bp_status read_rows(reader *r, bp_train_state *s, bp_error *err)
+static bp_status read_rows(bp_text_reader *r, bp_train_state *s)
 {
-    bp_status st = expect_size(r, "order", s->n_rows, err);
+    bp_status st = expect_size(r, "order", s->n_rows);
     size_t n_train;
-    if (st == BP_OK) st = read_size(r, &n_train, err);
-    if (st == BP_OK && n_train != s->n_train) return bad(r, err, "another validation split");
+    if (st == BP_OK) st = read_size(r, &n_train);
+    if (st == BP_OK && n_train != s->n_train) return bad(r, "another validation split");
     for (size_t i = 0; st == BP_OK && i < s->n_rows; i++) {
-        st = read_size(r, &s->order[i], err);
-        if (st == BP_OK && s->order[i] >= (size_t)-1 / 2) return bad(r, err, "row index out of range");
+        st = read_size(r, &s->order[i]);
+        if (st == BP_OK && s->order[i] >= (size_t)-1 / 2) return bad(r, "row index out of range");
     }
     return st;
 }
 
 bp_status bp_checkpoint_read(const char *path, bp_train_state *s, bp_error *err)
 {
-    reader r = {fopen(path, "r"), path, 1, {0}};
-    if (!r.f) return bp_error_set(err, BP_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+    FILE *f = fopen(path, "r");
+    if (!f) return bp_error_set(err, BP_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+    bp_text_reader r;
+    bp_text_init(&r, f, path, "checkpoint", err);
+    r.context = "damaged checkpoint: ";
     bp_net *net = (bp_net *)s->net;
     size_t n = net->n_params;
-    bp_status st = read_shape(&r, net, err);
-    if (st == BP_OK) st = read_progress(&r, s, err);
-    if (st == BP_OK) st = read_rng(&r, s->rng, err);
-    if (st == BP_OK) st = read_rows(&r, s, err);
-    if (st == BP_OK) st = read_reals(&r, "params", net->params, n, err);
-    if (st == BP_OK) st = read_reals(&r, "velocity", s->velocity, n, err);
-    if (st == BP_OK) st = read_reals(&r, "second", s->second, n, err);
-    if (st == BP_OK) st = read_reals(&r, "best", s->best, n, err);
-    if (st == BP_OK) st = expect_word(&r, "end", err);
-    fclose(r.f);
+    bp_status st = read_shape(&r, net);
+    if (st == BP_OK) st = read_progress(&r, s);
+    if (st == BP_OK) st = read_rng(&r, s->rng);
+    if (st == BP_OK) st = read_rows(&r, s);
+    if (st == BP_OK) st = read_reals(&r, "params", net->params, n);
+    if (st == BP_OK) st = read_reals(&r, "velocity", s->velocity, n);
+    if (st == BP_OK) st = read_reals(&r, "second", s->second, n);
+    if (st == BP_OK) st = read_reals(&r, "best", s->best, n);
+    if (st == BP_OK) st = expect_word(&r, "end");
+    bp_text_free(&r);
+    fclose(f);
     return st;
 }

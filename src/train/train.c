@@ -9,6 +9,8 @@
 #include "util/error.h"
 #include "core/loss.h"
 #include "core/optim.h"
+#include "core/rng.h"
+#include "util/limits.h"
 #include "util/real.h"
 
 #include <math.h>
@@ -95,17 +97,6 @@ static bp_status check_options(const bp_net *net, const bp_samples *s,
     return bp_loss_check_pairing(o->loss, net->act[net->n_layers - 1], n_out, err);
 }
 
-/* Python's random.shuffle: swap each position from the end with one at or before it. */
-static void shuffle_rows(size_t *rows, size_t n, bp_rng *rng)
-{
-    for (size_t i = n; i-- > 1;) {
-        size_t j = (size_t)bp_rng_randrange(rng, (uint64_t)i + 1);
-        size_t t = rows[i];
-        rows[i] = rows[j];
-        rows[j] = t;
-    }
-}
-
 static void trainer_free(trainer *t)
 {
     free(t->order);
@@ -130,7 +121,7 @@ static bp_status split_validation(trainer *t, bp_rng *rng, bp_error *err)
         return bp_error_set(err, BP_ERR_ARG,
                             "validation fraction %g of %zu rows leaves no rows to train or to validate",
                             t->o->validation, s->n_rows);
-    shuffle_rows(t->order, s->n_rows, rng);
+    bp_rng_shuffle(rng, t->order, s->n_rows);
     t->n_train = s->n_rows - n_val;
     t->n_val = n_val;
     t->val_rows = malloc(n_val * sizeof *t->val_rows);
@@ -437,7 +428,7 @@ static bp_status run_epochs(trainer *t, bp_rng *rng, bp_error *err)
         size_t from = t->position;
         t->position = 0;
         t->partial = 0;
-        if (o->shuffle && from == 0) shuffle_rows(t->order, t->n_train, rng);
+        if (o->shuffle && from == 0) bp_rng_shuffle(rng, t->order, t->n_train);
         size_t reached = t->batch > 1 ? batched_rows(t, lr, from, &sum) : online_rows(t, lr, from, &sum);
         if (!isfinite(sum) || !params_finite(t->net)) return diverged(t, epoch, reached, err);
         if (reached < t->n_train) { /* asked to stop */
@@ -519,14 +510,13 @@ bp_status bp_check_train_memory(size_t n_layers, const size_t *widths, size_t n_
                         mib(need), mib(o->max_memory));
 }
 
-bp_status bp_check_spec_memory(const bp_net_spec *spec, size_t n_inputs, size_t n_outputs,
-                               size_t n_rows, const bp_train_options *o, bp_error *err)
+bp_status bp_check_spec(const bp_net_spec *spec, size_t n_inputs, size_t n_outputs, size_t n_rows,
+                        const bp_train_options *o, bp_error *err)
 {
-    size_t widths[66];
-    if (spec->n_hidden > 64) return bp_error_set(err, BP_ERR_ARG, "at most 64 hidden layers");
-    widths[0] = n_inputs;
-    for (size_t l = 0; l < spec->n_hidden; l++) widths[l + 1] = spec->hidden[l];
-    widths[spec->n_hidden + 1] = n_outputs;
+    size_t widths[BP_MAX_LAYERS + 1];
+    bp_activation acts[BP_MAX_LAYERS];
+    bp_status st = bp_net_spec_shape(spec, n_inputs, n_outputs, widths, acts, err);
+    if (st != BP_OK) return st;
     return bp_check_train_memory(spec->n_hidden + 1, widths, n_rows, o, err);
 }
 
