@@ -533,7 +533,7 @@ static bp_status allocate_values(bp_dataset *ds, size_t max_memory, bp_error *er
 static bp_status load_passes(loader *L, bp_csv_reader *reader, bp_error *err)
 {
     bp_dataset *ds = L->ds;
-    bp_csv_dialect dialect = {L->o->delimiter, L->o->header};
+    bp_csv_dialect dialect = {L->o->delimiter, L->o->header, 0};
     bp_status st = bp_csv_detect(reader, &dialect, err);
     if (st != BP_OK) return st;
     L->header = dialect.header;

@@ -249,7 +249,7 @@ bp_status bp_model_predict_file(bp_model *m, const char *path, const bp_predict_
     bp_csv_reader *reader;
     bp_status st = bp_csv_open(&reader, path, err);
     if (st != BP_OK) return st;
-    bp_csv_dialect dialect = {o->delimiter, o->header};
+    bp_csv_dialect dialect = {o->delimiter, o->header, 0};
     st = bp_csv_detect(reader, &dialect, err);
     run.header_hint = dialect.header > 0;
     if (st == BP_OK) st = bp_csv_scan(reader, &dialect, predict_record, &run, err);
