@@ -43,7 +43,7 @@ awk 'BEGIN { for (r = 0; r < 4; r++) { for (i = 0; i < 200000; i++) printf "%d,"
 "$BP" cv --folds 2 --epochs 1 --hidden 2 "$TMP/wide.csv" >/dev/null 2>"$TMP/err" && pass=$((pass + 1)) ||
     { fail=$((fail + 1)); echo "not ok: a 1 MB line"; head -c 300 "$TMP/err"; }
 { echo "1,2,a"; printf '3,'; awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "9" }'; echo ",b"; echo "5,6,a"; } >"$TMP/bignum.csv"
-check "a 1 MB number" "$TMP/bignum.csv:2:3: number out of range" "$BP" cv --folds 2 --no-header "$TMP/bignum.csv"
+check "a 1 MB number" "$TMP/bignum.csv:2: field 2: number out of range" "$BP" cv --folds 2 --no-header "$TMP/bignum.csv"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

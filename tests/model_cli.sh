@@ -109,7 +109,7 @@ cut -d, -f1-5 "$SEEDS" >"$TMP/five.csv"
 expect_fail "predict wrong field count" "five.csv:1:1: expected 8 fields \\(or 7 without the target column 8\\), found 5" \
     "$BP" predict "$MODEL" "$TMP/five.csv"
 printf '1,2,3,4,5,6,x\n' >"$TMP/text.csv"
-expect_fail "predict non-numeric value" "text.csv:1:13: non-numeric value 'x'" "$BP" predict "$MODEL" "$TMP/text.csv"
+expect_fail "predict non-numeric value" "text.csv:1: field 7: non-numeric value 'x'" "$BP" predict "$MODEL" "$TMP/text.csv"
 expect_fail "predict --proba -o into a missing directory" "cannot write" "$BP" predict "$MODEL" "$SEEDS" \
     --proba -o "$TMP/no/dir/out.csv"
 printf '1,2,3,4,5,6,x\n' >"$TMP/bad-out.csv"
@@ -119,7 +119,7 @@ expect_fail "failed predict keeps the old output" "text.csv" "$BP" predict "$MOD
 check "old output untouched" cmp -s "$TMP/kept.csv" "$TMP/kept-before.csv"
 expect_fail "eval without the target column" "no target column 8" "$BP" eval "$MODEL" "$TMP/features.csv"
 printf '15.26,14.84,0.871,5.763,3.312,2.221,5.22,7\n' >"$TMP/new-class.csv"
-expect_fail "eval unknown class" "new-class.csv:1:[0-9]+: class '7' is not one of the model's 3 classes" \
+expect_fail "eval unknown class" "new-class.csv:1: field 8: class '7' is not one of the model's 3 classes" \
     "$BP" eval "$MODEL" "$TMP/new-class.csv"
 expect_fail "eval bad option" "unknown option '--proba'" "$BP" eval "$MODEL" "$SEEDS" --proba
 
