@@ -144,7 +144,7 @@ if [ -f "$SHARED/abalone.csv" ]; then
     "$BP" predict "$TMP/abalone.model" "$TMP/sexes.csv" >"$TMP/ab-out" 2>"$TMP/ab-err"
     check "abalone: predicts with unseen categories" [ $? -eq 0 ]
     check "abalone: one value per row" [ "$(wc -l <"$TMP/ab-out")" -eq 3 ]
-    check "abalone: unseen warning" grep -qx "backprop: warning: 2 unseen categories (first at $TMP/sexes.csv:1:1 'X')" "$TMP/ab-err"
+    check "abalone: unseen warning" grep -qx "backprop: warning: 2 unseen categories (first at $TMP/sexes.csv:1: field 1 'X')" "$TMP/ab-err"
     "$BP" eval "$TMP/abalone.model" "$TMP/abalone.csv" >"$TMP/ab-eval" 2>&1
     check "abalone: regression eval" grep -qE '^RMSE: [0-9]+\.[0-9]{4}$' "$TMP/ab-eval"
     expect_fail "abalone: --proba on regression" "--proba is for classification" \
