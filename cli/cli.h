@@ -56,11 +56,14 @@ int cli_read_training(const cli_args *args, cli_training *t);
 extern const char cli_training_help[];
 
 /* Options that say how to read a CSV file: --target, --ignore, --classes,
- * --delimiter, --header/--no-header, --missing, --task, --max-memory (default:
- * the memory the system has available). */
-enum { CLI_LOAD_OPTIONS = 9 };
+ * --delimiter, --header/--no-header, --missing, --missing-target, --decimal,
+ * --task, --max-memory (default: the memory the system has available). */
+enum { CLI_LOAD_OPTIONS = 11 };
 size_t cli_add_load_options(cli_option *options, size_t n);
 int cli_read_load_options(const cli_args *args, bp_load_options *load);
+/* After loading, on stderr: a detected decimal comma (a note) and the rows
+ * that missing values left out (a note; a warning above a tenth of them). */
+void cli_note_load(const char *file, const bp_dataset *ds, const bp_load_options *load);
 
 /* An epoch report kept for --report and --format json. */
 typedef struct cli_epoch {
@@ -117,10 +120,12 @@ int cmd_eval(int argc, char **argv);
 /* A copy of argv with "-o" spelled "--output" (cli_parse reads long
  * options only); NULL when out of memory. Free it with free(). */
 char **cli_long_output(int argc, char **argv);
-/* --delimiter, --header and --no-header for reading a file to predict. */
+/* --delimiter, --header, --no-header, --decimal, --missing and (eval)
+ * --missing-target for reading a file to predict. */
 int cli_read_predict_options(const cli_args *args, bp_predict_options *o);
-/* "backprop: warning: ..." for unseen categories and filled missing values. */
-void cli_warn_predictions(const char *file, const bp_predict_summary *s);
+/* "backprop: warning: ..." for unseen categories and filled missing values,
+ * and notes for left-out rows and a detected decimal comma. */
+void cli_warn_predictions(const char *file, const bp_predict_summary *s, const bp_predict_options *o);
 
 /* Looking inside a model: one training step traced, the model as C source. */
 int cmd_trace(int argc, char **argv);

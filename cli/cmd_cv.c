@@ -31,9 +31,16 @@ static const char cv_usage[] =
     "  --target COL             target column, a header name or 1-based number (last)\n"
     "  --ignore COL[,COL...]    columns to leave out\n"
     "  --delimiter C            field delimiter: , ; tab | space (detected)\n"
+    "  --decimal C              decimal point of numbers: . or , (detected: , in a\n"
+    "                           ;-separated file with numbers like 7,4)\n"
     "  --header, --no-header    whether the first row names the columns (detected)\n"
-    "  --missing M              error, drop or mean: what to do with missing values\n"
-    "                           (?, empty, NA, NaN) (error)\n"
+    "  --missing M              error, drop or mean: what to do with missing feature\n"
+    "                           values (?, empty, NA, NaN): refuse the file, leave\n"
+    "                           their rows out, or fill them with the column's mean\n"
+    "                           (a text column's most frequent value) (error)\n"
+    "  --missing-target M       error or drop: refuse the file or leave out the rows\n"
+    "                           whose target is missing, whatever --missing does\n"
+    "                           (auto: drop with --missing drop, error otherwise)\n"
     "  --max-memory SIZE        refuse a run that needs more memory, e.g. 512M or 4G\n"
     "                           (default: the memory the system has available)\n"
     "  --help                   this text\n"
@@ -315,6 +322,7 @@ static int run_cv(const cv_config *c, cli_args *args, cli_report_file *rf, int a
     memset(&o, 0, sizeof o);
     bp_dataset *ds;
     if (bp_dataset_load(&ds, c->file, &c->load, &err) != BP_OK) return cli_fail(&err);
+    cli_note_load(c->file, ds, &c->load);
     o.ds = ds;
     cli_progress progress;
     bp_cv_options cv = c->cv;

@@ -15,8 +15,17 @@ static const char eval_usage[] =
     "\n"
     "options:\n"
     "  --delimiter C            field delimiter: , ; tab | space (detected)\n"
+    "  --decimal C              decimal point of numbers: . or , (detected: , in a\n"
+    "                           ;-separated file with numbers like 7,4)\n"
     "  --header, --no-header    whether the first row names the columns (detected\n"
     "                           from the model's column names)\n"
+    "  --missing M              mean, error or drop: a missing feature value (?,\n"
+    "                           empty, NA, NaN) is filled with the training mean (a\n"
+    "                           text column's most frequent value), refused, or its\n"
+    "                           row is not scored (mean)\n"
+    "  --missing-target M       error or drop: a row whose target is missing is\n"
+    "                           refused, or not scored (auto: drop with --missing\n"
+    "                           drop, error otherwise)\n"
     "  --format F               text or json (docs/json.md) (text)\n"
     "  --help                   this text\n";
 
@@ -28,6 +37,7 @@ static void print_json(const bp_evaluation *ev, const bp_model *m, const char *m
     cli_json_record(&j, "data");
     cli_json_string(&j, "source", file);
     cli_json_size(&j, "rows", ev->summary.rows);
+    cli_json_dialect(&j, ev->summary.delimiter, ev->summary.decimal);
     cli_json_end(&j);
     if (ev->task == BP_TASK_REGRESSION) {
         cli_json_string(&j, "task", "regression");
@@ -47,7 +57,7 @@ static int evaluate(bp_model *m, const cli_args *args, const bp_predict_options 
     bp_error err;
     bp_evaluation ev;
     if (bp_model_evaluate(m, file, o, &ev, &err) != BP_OK) return cli_fail(&err);
-    cli_warn_predictions(file, &ev.summary);
+    cli_warn_predictions(file, &ev.summary, o);
     if (json) print_json(&ev, m, model, file);
     else cli_print_evaluation(&ev, m);
     bp_evaluation_free(&ev);
@@ -57,8 +67,9 @@ static int evaluate(bp_model *m, const cli_args *args, const bp_predict_options 
 
 int cmd_eval(int argc, char **argv)
 {
-    cli_option options[] = {{"delimiter", 1, NULL}, {"header", 0, NULL}, {"no-header", 0, NULL},
-                            {"help", 0, NULL},      {"format", 1, NULL}};
+    cli_option options[] = {{"delimiter", 1, NULL}, {"header", 0, NULL},  {"no-header", 0, NULL},
+                            {"help", 0, NULL},      {"format", 1, NULL},  {"missing", 1, NULL},
+                            {"missing-target", 1, NULL}, {"decimal", 1, NULL}};
     cli_args args = {options, sizeof options / sizeof *options, {0}, 0};
     if (!cli_parse(&args, argc, argv, "eval")) return EXIT_USAGE;
     if (cli_value(&args, "help")) {

@@ -21,22 +21,46 @@ static const char predict_usage[] =
     "                           column per class (with json: a \"proba\" object)\n"
     "  --format F               csv (one line per row) or json (docs/json.md) (csv)\n"
     "  --delimiter C            field delimiter: , ; tab | space (detected)\n"
+    "  --decimal C              decimal point of numbers: . or , (detected: , in a\n"
+    "                           ;-separated file with numbers like 7,4)\n"
     "  --header, --no-header    whether the first row names the columns (detected\n"
     "                           from the model's column names)\n"
+    "  --missing M              mean, error or drop: a missing value (?, empty, NA,\n"
+    "                           NaN) is filled with the training mean (a text\n"
+    "                           column's most frequent value), refused, or its row\n"
+    "                           is left out of the output (mean)\n"
     "  --help                   this text\n";
 
-void cli_warn_predictions(const char *file, const bp_predict_summary *s)
+/* Left-out rows: a note, or a warning when they are more than a tenth. */
+static void note_dropped(const char *file, const bp_predict_summary *s)
 {
+    size_t records = s->rows + s->dropped;
+    int many = s->dropped * 10 > records;
+    fprintf(stderr, "backprop: %s: %s: left out %zu of %zu rows (%.0f%%) for missing values "
+            "(first at line %zu)%s\n",
+            many ? "warning" : "note", cli_source_name(file), s->dropped, records,
+            100.0 * (double)s->dropped / (double)records, s->dropped_line,
+            many ? "; --missing mean fills missing features with the training mean instead" : "");
+}
+
+void cli_warn_predictions(const char *file, const bp_predict_summary *s, const bp_predict_options *o)
+{
+    if (s->decimal == ',' && o->decimal == 0)
+        fprintf(stderr,
+                "backprop: note: %s: read with ',' as the decimal point (numbers like 7,4); "
+                "--decimal . reads it otherwise\n",
+                cli_source_name(file));
     if (s->unseen)
-        fprintf(stderr, "backprop: warning: %zu unseen categor%s (first at %s:%zu:%zu '%s')\n", s->unseen,
-                s->unseen == 1 ? "y" : "ies", cli_source_name(file), s->unseen_line, s->unseen_column,
-                s->unseen_text);
+        fprintf(stderr, "backprop: warning: %zu unseen categor%s (first at %s:%zu: field %zu '%s')\n",
+                s->unseen, s->unseen == 1 ? "y" : "ies", cli_source_name(file), s->unseen_line,
+                s->unseen_field, s->unseen_text);
     if (s->missing)
         fprintf(stderr,
                 "backprop: warning: %zu missing value%s filled with the training mean or mode "
-                "(first at %s:%zu:%zu)\n",
+                "(first at %s:%zu: field %zu)\n",
                 s->missing, s->missing == 1 ? "" : "s", cli_source_name(file), s->missing_line,
-                s->missing_column);
+                s->missing_field);
+    if (s->dropped) note_dropped(file, s);
 }
 
 int cli_read_predict_options(const cli_args *args, bp_predict_options *o)
@@ -47,6 +71,9 @@ int cli_read_predict_options(const cli_args *args, bp_predict_options *o)
     bp_predict_defaults(o);
     o->delimiter = load.delimiter;
     o->header = load.header;
+    o->decimal = load.decimal;
+    if (cli_value(args, "missing")) o->missing = load.missing; /* the default is mean, not error */
+    o->missing_target = load.missing_target;
     return 1;
 }
 
@@ -200,7 +227,7 @@ static int predict_into(writer *w, bp_model *m, const char *file, const bp_predi
     bp_status st = bp_model_predict_file(m, file, o, put_prediction, w, &summary, &err);
     if (st != BP_OK) return cli_fail(&err);
     if (w->json) json_end(w, &summary);
-    cli_warn_predictions(file, &summary);
+    cli_warn_predictions(file, &summary, o);
     return EXIT_OK;
 }
 
@@ -242,9 +269,9 @@ static int predict(const cli_args *args, bp_model *m, const bp_predict_options *
 
 static int run_predict(int argc, char **argv)
 {
-    cli_option options[] = {{"output", 1, NULL}, {"proba", 0, NULL},     {"delimiter", 1, NULL},
-                            {"header", 0, NULL}, {"no-header", 0, NULL}, {"help", 0, NULL},
-                            {"format", 1, NULL}};
+    cli_option options[] = {{"output", 1, NULL},  {"proba", 0, NULL},     {"delimiter", 1, NULL},
+                            {"header", 0, NULL},  {"no-header", 0, NULL}, {"help", 0, NULL},
+                            {"format", 1, NULL},  {"missing", 1, NULL},   {"decimal", 1, NULL}};
     cli_args args = {options, sizeof options / sizeof *options, {0}, 0};
     if (!cli_parse(&args, argc, argv, "predict")) return EXIT_USAGE;
     if (cli_value(&args, "help")) {

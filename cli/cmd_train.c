@@ -53,9 +53,16 @@ static const char train_usage[] =
     "  --classes L1,L2,..       class order (default: sorted labels, numerically\n"
     "                           when every label is a number)\n"
     "  --delimiter C            field delimiter: , ; tab | space (detected)\n"
+    "  --decimal C              decimal point of numbers: . or , (detected: , in a\n"
+    "                           ;-separated file with numbers like 7,4)\n"
     "  --header, --no-header    whether the first row names the columns (detected)\n"
-    "  --missing M              error, drop or mean: what to do with missing values\n"
-    "                           (?, empty, NA, NaN) (error)\n"
+    "  --missing M              error, drop or mean: what to do with missing feature\n"
+    "                           values (?, empty, NA, NaN): refuse the file, leave\n"
+    "                           their rows out, or fill them with the column's mean\n"
+    "                           (a text column's most frequent value) (error)\n"
+    "  --missing-target M       error or drop: refuse the file or leave out the rows\n"
+    "                           whose target is missing, whatever --missing does\n"
+    "                           (auto: drop with --missing drop, error otherwise)\n"
     "  --max-memory SIZE        refuse a run that needs more memory, e.g. 512M or 4G\n"
     "  --help                   this text\n"
     "\n";
@@ -170,11 +177,15 @@ static void print_widths(const bp_net *net)
     for (size_t l = 0; l <= bp_net_layers(net); l++) printf("%s%zu", l ? "-" : "", bp_net_width(net, l));
 }
 
-static void print_summary(const bp_model *m, const char *path)
+static void print_summary(const bp_model *m, const bp_dataset *ds, const char *path)
 {
     const bp_model_info *info = bp_model_get_info(m);
+    bp_load_info load;
+    bp_dataset_load_info(ds, &load);
     size_t k = bp_model_classes(m);
-    printf("Rows: %zu\nFeatures: %zu\n", info->rows, bp_model_features(m));
+    printf("Rows: %zu", info->rows);
+    if (load.dropped) printf(" (%zu of the file's %zu left out for missing values)", load.dropped, load.records);
+    printf("\nFeatures: %zu\n", bp_model_features(m));
     if (bp_model_task(m) == BP_TASK_CLASSIFICATION) {
         printf("Classes: %zu (", k);
         for (size_t i = 0; i < k && i < 10; i++) printf("%s%s", i ? ", " : "", bp_model_class_name(m, i));
@@ -296,6 +307,7 @@ static int train_and_save(train_config *c, const cli_args *args, train_run *run)
     if (bp_rng_seed_decimal(&rng, c->training.seed, &err) != BP_OK) return cli_fail(&err);
     bp_dataset *ds;
     if (bp_dataset_load(&ds, c->file, &c->load, &err) != BP_OK) return cli_fail(&err);
+    cli_note_load(c->file, ds, &c->load);
     if (!split_rows(c, ds, &rng, &err)) {
         bp_dataset_free(ds);
         return err.status ? cli_fail(&err) : EXIT_USAGE;
@@ -326,7 +338,7 @@ static int train_and_save(train_config *c, const cli_args *args, train_run *run)
     if (st == BP_OK) st = bp_model_save(m, c->output, &err);
     int status = st != BP_OK ? cli_fail(&err) : history_ok ? EXIT_OK : EXIT_USAGE;
     if (st == BP_OK) {
-        print_summary(m, c->output);
+        print_summary(m, ds, c->output);
         print_run_line(m, &progress, seconds_now() - start, quiet);
         if (status == EXIT_OK) status = report_held_out(c, m, ds);
         if (status == EXIT_OK && run->report.atomic)

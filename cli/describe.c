@@ -168,6 +168,8 @@ void cli_describe_load(cli_settings *s, const cli_args *args, const bp_load_opti
     cli_describe_text(s, args, "ignore", load->ignore, "none");
     cli_describe_text(s, args, "classes", load->classes, "sorted labels");
     cli_describe_text(s, args, "delimiter", delimiter_name(load->delimiter), "detected");
+    cli_describe_text(s, args, "decimal", load->decimal == ',' ? "," : load->decimal == '.' ? "." : NULL,
+                      "detected");
     if (load->header >= 0) {
         cli_describe_flag(s, args, "header", load->header);
         if (cli_value(args, "no-header")) s->item[s->n - 1].given = 1;
@@ -175,6 +177,7 @@ void cli_describe_load(cli_settings *s, const cli_args *args, const bp_load_opti
         cli_describe_text(s, args, "header", NULL, "detected");
     }
     cli_describe_text(s, args, "missing", bp_missing_name(load->missing), NULL);
+    cli_describe_text(s, args, "missing-target", bp_missing_target_name(load->missing_target), NULL);
     describe_memory(s, args, load->max_memory);
 }
 
@@ -295,12 +298,29 @@ static void json_target(cli_json *j, const bp_dataset *ds)
     cli_json_end(j);
 }
 
+/* How the file was read: its dialect, given or detected. */
+void cli_json_dialect(cli_json *j, char delimiter, char decimal)
+{
+    const char *name = delimiter_name(delimiter);
+    if (name) cli_json_string(j, "delimiter", name);
+    else cli_json_null(j, "delimiter");
+    cli_json_string(j, "decimal", decimal == ',' ? "," : ".");
+}
+
 void cli_json_data(cli_json *j, const char *key, const bp_dataset *ds, const size_t *class_counts)
 {
     size_t numeric, categorical;
+    bp_load_info info;
+    bp_dataset_load_info(ds, &info);
     count_features(ds, &numeric, &categorical);
     cli_json_object(j, key);
     cli_json_string(j, "source", bp_dataset_source(ds));
+    cli_json_dialect(j, info.delimiter, info.decimal);
+    cli_json_bool(j, "header", info.header);
+    cli_json_size(j, "records", info.records);
+    cli_json_size(j, "dropped_rows", info.dropped);
+    cli_json_size(j, "dropped_for_target", info.dropped_target);
+    cli_json_size(j, "filled_values", info.filled);
     cli_json_size(j, "rows", bp_dataset_rows(ds));
     cli_json_size(j, "features", bp_dataset_features(ds));
     cli_json_size(j, "numeric_features", numeric);
@@ -395,16 +415,19 @@ void cli_json_warnings(cli_json *j, const char *key, const bp_predict_summary *s
     if (s->unseen) {
         cli_json_record(j, "first_unseen");
         cli_json_size(j, "line", s->unseen_line);
+        cli_json_size(j, "field", s->unseen_field);
         cli_json_size(j, "column", s->unseen_column);
         cli_json_string(j, "text", s->unseen_text);
         cli_json_end(j);
     } else {
         cli_json_null(j, "first_unseen");
     }
+    cli_json_size(j, "dropped_rows", s->dropped);
     cli_json_size(j, "missing_values", s->missing);
     if (s->missing) {
         cli_json_record(j, "first_missing");
         cli_json_size(j, "line", s->missing_line);
+        cli_json_size(j, "field", s->missing_field);
         cli_json_size(j, "column", s->missing_column);
         cli_json_end(j);
     } else {

@@ -61,8 +61,11 @@ int cli_out_of_memory(void);
 /* Starts a command's JSON document on f (docs/json.md): the top-level
  * object with "command", "schema_version" and "backprop_version". */
 void cli_json_begin_output(cli_json *j, FILE *f, const char *command);
-/* "data": {...}: source, rows, features, and the classes with their counts
- * (class_counts) or the regression target's range. */
+/* "delimiter" (null for an unusual one) and "decimal" of the data read. */
+void cli_json_dialect(cli_json *j, char delimiter, char decimal);
+/* "data": {...}: source, dialect, records and what missing values did to them,
+ * rows, features, and the classes with their counts (class_counts) or the
+ * regression target's range. */
 void cli_json_data(cli_json *j, const char *key, const bp_dataset *ds, const size_t *class_counts);
 /* The metrics object of docs/json.md. */
 void cli_json_metrics(cli_json *j, const char *key, const bp_metrics *m, const bp_dataset *ds);

@@ -1,6 +1,7 @@
 /* The options that say how to read a CSV file, shared by every command
  * that reads one. */
 #include "cli.h"
+#include "html_report.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -14,7 +15,8 @@ static const struct {
 } load_option_names[CLI_LOAD_OPTIONS] = {{"target", 1},    {"ignore", 1},    {"classes", 1},
                                          {"delimiter", 1}, {"header", 0},    {"no-header", 0},
                                          {"missing", 1},   {"task", 1},
-                                         {"max-memory", 1}};
+                                         {"max-memory", 1}, {"missing-target", 1},
+                                         {"decimal", 1}};
 
 size_t cli_add_load_options(cli_option *options, size_t n)
 {
@@ -33,6 +35,13 @@ static int read_delimiter(const char *text, char *out)
     else if (strcmp(text, "space") == 0) *out = ' ';
     else if (strlen(text) == 1 && strchr(",;|\t ", text[0])) *out = text[0];
     else return cli_usage_error("--delimiter must be one of , ; | tab space, not '%s'", text), 0;
+    return 1;
+}
+
+static int read_decimal(const char *text, char *out)
+{
+    if (strcmp(text, ".") == 0 || strcmp(text, ",") == 0) *out = text[0];
+    else return cli_usage_error("--decimal must be . or , (the decimal point of numbers), not '%s'", text), 0;
     return 1;
 }
 
@@ -90,5 +99,58 @@ int cli_read_load_options(const cli_args *args, bp_load_options *load)
         cli_fail(&err);
         return 0;
     }
+    if ((v = cli_value(args, "missing-target")) &&
+        bp_missing_target_parse(v, &load->missing_target, &err) != BP_OK) {
+        cli_fail(&err);
+        return 0;
+    }
+    if ((v = cli_value(args, "decimal")) && !read_decimal(v, &load->decimal)) return 0;
+    if (load->decimal == ',' && load->delimiter == ',')
+        return cli_usage_error("--decimal , cannot go with --delimiter ,: one character cannot "
+                               "separate the fields and the decimals"), 0;
     return 1;
+}
+
+/* "with ';' between fields": how the dialect is named in notes. */
+static const char *delimiter_words(char d)
+{
+    switch (d) {
+    case ';': return "';'-separated";
+    case '\t': return "tab-separated";
+    case '|': return "'|'-separated";
+    case ' ': return "blank-separated";
+    default: return "comma-separated";
+    }
+}
+
+/* Rows left out: a note, or a warning when they are more than a tenth. */
+static void note_dropped(const char *file, const bp_load_info *info)
+{
+    if (!info->dropped) return;
+    size_t for_features = info->dropped - info->dropped_target;
+    int many = info->dropped * 10 > info->records;
+    fprintf(stderr, "backprop: %s: %s: %s left out %zu of %zu rows (%.0f%%) %s",
+            many ? "warning" : "note", cli_source_name(file),
+            for_features ? "--missing drop" : "--missing-target drop", info->dropped, info->records,
+            100.0 * (double)info->dropped / (double)info->records,
+            for_features ? "for missing values" : "whose target is missing");
+    if (many && for_features) {
+        fputs("; --missing mean fills missing features with the column's mean instead", stderr);
+        if (info->dropped_target)
+            fprintf(stderr, " (with --missing-target drop to leave out only the %zu row%s without a target)",
+                    info->dropped_target, info->dropped_target == 1 ? "" : "s");
+    }
+    fputc('\n', stderr);
+}
+
+void cli_note_load(const char *file, const bp_dataset *ds, const bp_load_options *load)
+{
+    bp_load_info info;
+    bp_dataset_load_info(ds, &info);
+    if (info.decimal == ',' && load->decimal == 0)
+        fprintf(stderr,
+                "backprop: note: %s: read with ',' as the decimal point (a %s file with numbers "
+                "like 7,4); --decimal . reads it otherwise\n",
+                cli_source_name(file), delimiter_words(info.delimiter));
+    note_dropped(file, &info);
 }

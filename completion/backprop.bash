@@ -43,6 +43,8 @@ _backprop_values()
     --schedule) echo "constant step invtime" ;;
     --scale) echo "minmax standard none" ;;
     --missing) echo "error drop mean" ;;
+    --missing-target) echo "auto error drop" ;;
+    --decimal) echo ". ," ;;
     --task) echo "classification regression" ;;
     --delimiter) echo "tab space ," ;;
     --batch) echo "all" ;;

@@ -87,7 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     parse_whole_input(data, size);
     if (bp_csv_open_memory(&reader, "fuzz", (const char *)data, size, &err) != BP_OK) abort();
 
-    bp_csv_dialect dialect = {0, -1};
+    bp_csv_dialect dialect = {0, -1, 0};
     if (bp_csv_detect(reader, &dialect, &err) != BP_OK) abort();
     if (dialect.header != 0 && dialect.header != 1) abort();
     if (!memchr(delimiters, dialect.delimiter, sizeof delimiters)) abort();

@@ -304,6 +304,17 @@ typedef enum bp_missing {
 const char *bp_missing_name(bp_missing m);
 bp_status bp_missing_parse(const char *name, bp_missing *out, bp_error *err);
 
+/* What to do with rows whose target is missing (a target cannot be filled). */
+typedef enum bp_missing_target {
+    BP_MISSING_TARGET_AUTO = 0, /* as the features: drop with BP_MISSING_DROP, else error */
+    BP_MISSING_TARGET_ERROR,    /* refuse the file, naming the target's missing cells */
+    BP_MISSING_TARGET_DROP      /* drop those rows; the features follow `missing` */
+} bp_missing_target;
+
+/* "auto", "error" or "drop". */
+const char *bp_missing_target_name(bp_missing_target m);
+bp_status bp_missing_target_parse(const char *name, bp_missing_target *out, bp_error *err);
+
 typedef struct bp_load_options {
     char delimiter;      /* ',', ';', '\t', '|', ' ' (runs of blanks); 0 = detect */
     int header;          /* 1 = yes, 0 = no, -1 = detect */
@@ -312,7 +323,10 @@ typedef struct bp_load_options {
     const char *classes; /* comma-separated class order; NULL = sorted labels
                             (numeric order when every label is a number) */
     bp_task task;
-    bp_missing missing;
+    bp_missing missing;  /* missing feature values */
+    bp_missing_target missing_target; /* missing target values */
+    char decimal;        /* decimal point of numbers, '.' or ','; 0 = detect (a ','
+                            only in ';'-, tab- or |-separated files: "7,4") */
     size_t max_memory;   /* refuse a file whose values need more bytes; 0 = no limit */
 } bp_load_options;
 
@@ -344,6 +358,23 @@ bp_samples bp_dataset_samples(const bp_dataset *ds);
 const size_t *bp_dataset_feature_groups(const bp_dataset *ds);
 /* The name the data was read from (for messages). */
 const char *bp_dataset_source(const bp_dataset *ds);
+
+/* How a file was read and what reading it left out. */
+typedef struct bp_load_info {
+    char delimiter;          /* the field delimiter, given or detected (' ': runs of blanks) */
+    char decimal;            /* the decimal point, given or detected: '.' or ',' */
+    int header;              /* the first record named the columns */
+    size_t records;          /* data records in the file (a header excluded) */
+    size_t rows;             /* rows kept: bp_dataset_rows() */
+    size_t dropped;          /* records left out for missing values: records - rows */
+    size_t dropped_target;   /* ... of which their target was missing */
+    size_t missing_cells;    /* missing cells in the used columns, the target's included */
+    size_t filled;           /* missing feature cells of kept rows (BP_MISSING_MEAN): NaN in
+                                the features, which the scaler fills with the training mean */
+} bp_load_info;
+
+/* Fills info for a dataset read by bp_dataset_load (zeros for a model's schema). */
+void bp_dataset_load_info(const bp_dataset *ds, bp_load_info *info);
 
 /* -------------------------------------------------------------- scaling */
 
@@ -575,6 +606,13 @@ typedef struct bp_predict_options {
     char delimiter;   /* 0 = detect */
     int header;       /* 1 = yes, 0 = no, -1 = detect (the model's column names, or the CSV rule) */
     int need_target;  /* 1 = every row must have a known target value (evaluation) */
+    bp_missing missing; /* missing feature values: BP_MISSING_MEAN (the default) fills them
+                           as the model's scaler does, with the training mean (a category
+                           column's most frequent value); ERROR refuses the file; DROP
+                           skips the row (no prediction, counted in the summary) */
+    bp_missing_target missing_target; /* with need_target: a row whose target is missing
+                           is an error, or skipped with DROP (AUTO: as `missing` says) */
+    char decimal;     /* '.' or ','; 0 = detect (see bp_load_options) */
 } bp_predict_options;
 
 void bp_predict_defaults(bp_predict_options *o);
@@ -589,6 +627,11 @@ typedef struct bp_predict_summary {
     size_t missing;                      /* missing cells (filled with the training mean,
                                             or a category column's most frequent one) */
     size_t missing_line, missing_column; /* the first of them */
+    size_t unseen_field, missing_field;  /* the field (from 1) of those first ones */
+    size_t dropped;                      /* rows skipped for a missing value (BP_MISSING_DROP,
+                                            BP_MISSING_TARGET_DROP): no prediction */
+    size_t dropped_line;                 /* the first of them */
+    char delimiter, decimal;             /* the dialect the file was read with */
 } bp_predict_summary;
 
 /* Called for every row in file order; anything but BP_OK stops the run. */

@@ -91,7 +91,7 @@ expect_fail "empty file" 2 "empty.csv: no data rows" "$BP" cv "$TMP/empty.csv"
 printf '1,2,a\n3,4,b\n5,6\n7,8,a\n' >"$TMP/ragged.csv"
 expect_fail "ragged row" 2 "ragged.csv:3:[0-9]+: expected 3 fields, found 2" "$BP" cv --folds 2 "$TMP/ragged.csv"
 printf '1,2,a\n3,4,b\n5,x7,a\n7,8,b\n' >"$TMP/text.csv"
-expect_fail "non-numeric feature" 2 "text.csv:3:3: non-numeric value 'x7'" "$BP" cv --folds 2 "$TMP/text.csv"
+expect_fail "non-numeric feature" 2 "text.csv:3: field 2: non-numeric value 'x7' in a numeric column" "$BP" cv --folds 2 "$TMP/text.csv"
 printf '1,2,a\n3,4,a\n5,6,a\n' >"$TMP/one.csv"
 expect_fail "single class" 2 "only one class" "$BP" cv --folds 2 "$TMP/one.csv"
 

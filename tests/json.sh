@@ -179,7 +179,8 @@ ev = load("eval.json")
 if ev:
     has_keys("eval", ev, HEAD + ["model", "metrics", "warnings"])
     check("eval: command", ev["command"] == "eval")
-    check("eval: data", ev["data"] == {"source": "data/wheat-seeds.csv", "rows": 210})
+    check("eval: data", ev["data"] == {"source": "data/wheat-seeds.csv", "rows": 210,
+                                    "delimiter": ",", "decimal": "."})
     check_metrics("eval metrics", ev["metrics"], 210, 3)
     text = open(os.path.join(tmp, "eval.txt")).read()
     acc = re.search(r"^Accuracy: ([0-9.]+)%$", text, re.M).group(1)
@@ -255,7 +256,7 @@ check "predict from a pipe" cmp -s "$TMP/pipe_predict.csv" "$TMP/plain.csv"
 "$BP" eval "$MODEL" - <"$SEEDS" >"$TMP/stdin_eval.txt" 2>&1
 check "eval MODEL - reads standard input" cmp -s "$TMP/stdin_eval.txt" "$TMP/eval.txt"
 "$BP" eval --format json "$MODEL" - <"$SEEDS" >"$TMP/stdin_eval.json" 2>&1
-check "eval json from standard input names it '-'" grep -q '"data": {"source": "-", "rows": 210}' "$TMP/stdin_eval.json"
+check "eval json from standard input names it '-'" grep -q '"data": {"source": "-", "rows": 210, "delimiter": ",", "decimal": "."}' "$TMP/stdin_eval.json"
 "$BP" cv --epochs 10 --format json - <"$SEEDS" >"$TMP/stdin_cv.json" 2>&1
 check "cv json from standard input" grep -q '"source": "-"' "$TMP/stdin_cv.json"
 "$BP" cv --epochs 10 --report "$TMP/stdin.html" - <"$SEEDS" >/dev/null 2>&1

@@ -48,7 +48,7 @@ awk 'BEGIN { for (r = 0; r < 4; r++) { for (i = 0; i < 200000; i++) printf "%d,"
 check "200,000 features" "the input layer has 200000 neurons; a layer may have at most 65536" \
     "$BP" cv --folds 2 --epochs 1 --hidden 2 "$TMP/wider.csv"
 { echo "1,2,a"; printf '3,'; awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "9" }'; echo ",b"; echo "5,6,a"; } >"$TMP/bignum.csv"
-check "a 1 MB number" "$TMP/bignum.csv:2:3: number out of range" "$BP" cv --folds 2 --no-header "$TMP/bignum.csv"
+check "a 1 MB number" "$TMP/bignum.csv:2: field 2: number out of range" "$BP" cv --folds 2 --no-header "$TMP/bignum.csv"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

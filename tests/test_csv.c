@@ -77,7 +77,7 @@ static bp_status scan_bytes(const char *data, size_t len, char delimiter, seen *
     bp_csv_reader *r;
     bp_status status = bp_csv_open_memory(&r, "t.csv", data, len, err);
     if (status != BP_OK) return status;
-    bp_csv_dialect d = {delimiter, 0};
+    bp_csv_dialect d = {delimiter, 0, 0};
     status = bp_csv_scan(r, &d, remember, s, err);
     bp_csv_close(r);
     return status;
@@ -128,13 +128,13 @@ static bp_csv_dialect detect_bytes(const char *data, size_t len, bp_csv_dialect 
 
 static bp_csv_dialect detect_text(const char *data)
 {
-    bp_csv_dialect d = {0, -1};
+    bp_csv_dialect d = {0, -1, 0};
     return detect_bytes(data, strlen(data), d);
 }
 
 static bp_csv_dialect detect_file(const char *path)
 {
-    bp_csv_dialect d = {0, -1};
+    bp_csv_dialect d = {0, -1, 0};
     bp_csv_reader *r;
     bp_error err = {BP_OK, ""};
     bp_status status = bp_csv_open(&r, path, &err);
@@ -154,7 +154,7 @@ static bp_status scan_file(const char *path, seen *s, bp_error *err)
     memset(err, 0, sizeof *err);
     bp_status status = bp_csv_open(&r, path, err);
     if (status != BP_OK) return status;
-    bp_csv_dialect d = {0, -1};
+    bp_csv_dialect d = {0, -1, 0};
     status = bp_csv_detect(r, &d, err);
     if (status == BP_OK) status = bp_csv_scan(r, &d, remember, s, err);
     bp_csv_close(r);
@@ -341,7 +341,7 @@ static void test_scanning_twice(void)
     memset(&first, 0, sizeof first);
     memset(&second, 0, sizeof second);
     CHECK_EQ_INT(bp_csv_open_memory(&r, "t.csv", data, strlen(data), &err), BP_OK);
-    bp_csv_dialect d = {0, -1};
+    bp_csv_dialect d = {0, -1, 0};
     CHECK_EQ_INT(bp_csv_detect(r, &d, &err), BP_OK);
     CHECK_EQ_INT(bp_csv_scan(r, &d, remember, &first, &err), BP_OK);
     CHECK_EQ_INT(bp_csv_scan(r, &d, remember, &second, &err), BP_OK);
@@ -382,7 +382,7 @@ static void test_pipe_is_spooled(void)
     memset(&first, 0, sizeof first);
     memset(&second, 0, sizeof second);
     CHECK_EQ_INT(bp_csv_scan(r, NULL, remember, &first, &err), BP_OK); /* detects ';' */
-    bp_csv_dialect d = {0, -1};
+    bp_csv_dialect d = {0, -1, 0};
     CHECK_EQ_INT(bp_csv_detect(r, &d, &err), BP_OK);
     CHECK_EQ_INT(d.delimiter, ';');
     CHECK_EQ_INT(d.header, 1);
@@ -530,7 +530,7 @@ static void check_file_matches_memory(const char *data, size_t len)
     bp_status status_file = bp_csv_open(&r, path, &err_file);
     CHECK_EQ_INT(status_file, BP_OK);
     if (status_file == BP_OK) {
-        bp_csv_dialect d = {',', 0};
+        bp_csv_dialect d = {',', 0, 0};
         status_file = bp_csv_scan(r, &d, remember, from_file, &err_file);
         bp_csv_close(r);
     }
@@ -643,7 +643,7 @@ static void test_detects_header(void)
 
 static void test_forced_dialect_is_kept(void)
 {
-    bp_csv_dialect forced = {';', 1};
+    bp_csv_dialect forced = {';', 1, 0};
     bp_csv_dialect d = detect_bytes("a,b\n1,2\n", 8, forced);
     CHECK_EQ_INT(d.delimiter, ';');
     CHECK_EQ_INT(d.header, 1);
@@ -667,7 +667,7 @@ static void test_bad_arguments(void)
     bp_error err;
     CHECK_EQ_INT(bp_csv_open_memory(&r, NULL, "a", 1, &err), BP_OK);
     CHECK_STR(bp_csv_name(r), "<memory>");
-    bp_csv_dialect d = {'"', 0};
+    bp_csv_dialect d = {'"', 0, 0};
     CHECK_EQ_INT(bp_csv_detect(r, &d, &err), BP_ERR_ARG);
     seen s;
     memset(&s, 0, sizeof s);
@@ -905,21 +905,100 @@ static void test_missing_markers(void)
     CHECK(bp_csv_is_missing("NA,b", 2));
 }
 
+/* ------------------------------------------------- decimal commas, quotes */
+
+static void test_numbers_with_decimal_comma(void)
+{
+    double v = 0;
+    CHECK(bp_csv_parse_number_with("7,4", 3, ',', &v));
+    CHECK_EQ_DBL(v, 7.4);
+    CHECK(bp_csv_parse_number_with("-0,5e2", 6, ',', &v));
+    CHECK_EQ_DBL(v, -50.0);
+    CHECK(bp_csv_parse_number_with(",25", 3, ',', &v));
+    CHECK_EQ_DBL(v, 0.25);
+    CHECK(bp_csv_parse_number_with("12", 2, ',', &v));
+    CHECK_EQ_DBL(v, 12.0);
+    /* The other character is no part of a number, nor a thousands separator. */
+    CHECK(!bp_csv_parse_number_with("7.4", 3, ',', &v));
+    CHECK(!bp_csv_parse_number_with("1.234,5", 7, ',', &v));
+    CHECK(!bp_csv_parse_number_with("7,4", 3, '.', &v));
+    CHECK(!bp_csv_parse_number("7,4", 3, &v));
+    /* Long mantissas take the slow path; it must skip the comma too. */
+    const char *pi = "3,14159265358979323846264338327950288";
+    CHECK(bp_csv_parse_number_with(pi, strlen(pi), ',', &v));
+    CHECK_EQ_DBL(v, 3.14159265358979323846264338327950288);
+}
+
+static void test_detect_decimal_comma(void)
+{
+    bp_csv_dialect d = detect_text("a;b;label\n7,4;3;yes\n6,1;2,5;no\n");
+    CHECK_EQ_INT(d.delimiter, ';');
+    CHECK_EQ_INT(d.decimal, ',');
+    CHECK_EQ_INT(d.header, 1); /* numbers once ',' is the decimal point */
+    /* Every field with a decimal comma: ',' splits it consistently too. */
+    d = detect_text("7,4;3,2;1,5\n6,1;2,5;0,5\n");
+    CHECK_EQ_INT(d.delimiter, ';');
+    CHECK_EQ_INT(d.decimal, ',');
+    /* One number written with a point: the English way, "7,4" is text. */
+    d = detect_text("a;b\n7,4;x\n6.1;y\n");
+    CHECK_EQ_INT(d.delimiter, ';');
+    CHECK_EQ_INT(d.decimal, '.');
+    /* A column with text besides "7,4" is no decimal column. */
+    d = detect_text("a;b\n7,4;1\nx,y;2\n");
+    CHECK_EQ_INT(d.decimal, '.');
+    /* Integers only, and comma files, keep the point. */
+    CHECK_EQ_INT(detect_text("a;b\n7;4\n6;1\n").decimal, '.');
+    CHECK_EQ_INT(detect_text("a,b\n7,4\n6,1\n").decimal, '.');
+    CHECK_EQ_INT(detect_text("a\tb\n7,4\t1\n6,5\t2\n").decimal, ',');
+    /* Missing markers do not spoil a decimal column. */
+    d = detect_text("a;b\n7,4;1\n?;2\n3,5;NA\n");
+    CHECK_EQ_INT(d.decimal, ',');
+    /* A forced point is kept; a forced comma with ',' fields is refused. */
+    bp_csv_dialect forced = {';', -1, '.'};
+    CHECK_EQ_INT(detect_bytes("a;b\n7,4;1\n", 10, forced).decimal, '.');
+    bp_csv_reader *r;
+    bp_error err;
+    CHECK(bp_csv_open_memory(&r, "t.csv", "a,b\n1,2\n", 8, &err) == BP_OK);
+    bp_csv_dialect comma = {0, -1, ','};
+    CHECK_EQ_INT(bp_csv_detect(r, &comma, &err), BP_ERR_ARG);
+    CHECK(strstr(err.message, "cannot be the decimal point too") != NULL);
+    bp_csv_close(r);
+}
+
+static void test_single_quotes_are_stripped(void)
+{
+    seen s;
+    CHECK_STR(render("'1',x,'Iris-setosa'\n'7.4','',it's\n", ',', &s), "1|x|Iris-setosa\n7.4||it's\n");
+    CHECK_EQ_INT(s.quoted[0], 1);
+    CHECK_EQ_INT(s.quoted[1], 0);
+    /* One quote, or quotes inside: ordinary characters; delimiters split. */
+    CHECK_STR(render("',a'b',c\n", ',', &s), "'|a'b'|c\n");
+    /* Blanks around are trimmed first; a double-quoted field keeps its text. */
+    CHECK_STR(render(" 'x' ,\"'y'\"\n", ',', &s), "x|'y'\n");
+}
+
+static void test_errors_name_the_field(void)
+{
+    bp_error err;
+    CHECK_STR(error_of("a,b,c\n1,2,\"3\"x\n", 15, ',', &err),
+              "t.csv:2:8: field 3: text after closing quote (expected a delimiter or end of line)");
+}
+
 /* --------------------------------------------------------------- errors */
 
 static void test_error_unterminated_quote(void)
 {
     bp_error err;
     CHECK_STR(error_of("a,b\n1,\"2\n3\n", 11, ',', &err),
-              "t.csv:2:3: unterminated quoted field (no closing quote)");
+              "t.csv:2:3: field 2: unterminated quoted field (no closing quote)");
     CHECK_STR(error_of("\"", 1, ',', &err),
-              "t.csv:1:1: unterminated quoted field (no closing quote)");
+              "t.csv:1:1: field 1: unterminated quoted field (no closing quote)");
     CHECK_STR(error_of("x,  \"a\"\"", 8, ',', &err),
-              "t.csv:1:5: unterminated quoted field (no closing quote)");
+              "t.csv:1:5: field 2: unterminated quoted field (no closing quote)");
     seen s;
     CHECK_EQ_INT(scan_file("tests/data/csv/unterminated.csv", &s, &err), BP_ERR_DATA);
     CHECK_STR(err.message,
-              "tests/data/csv/unterminated.csv:3:3: unterminated quoted field (no closing quote)");
+              "tests/data/csv/unterminated.csv:3:3: field 2: unterminated quoted field (no closing quote)");
     CHECK_EQ_INT(s.n_records, 2);
 }
 
@@ -927,29 +1006,29 @@ static void test_error_text_after_closing_quote(void)
 {
     bp_error err;
     CHECK_STR(error_of("\"ab\"c\n", 6, ',', &err),
-              "t.csv:1:5: text after closing quote (expected a delimiter or end of line)");
+              "t.csv:1:5: field 1: text after closing quote (expected a delimiter or end of line)");
     CHECK_STR(error_of("x\n\"a\" \"b\"\n", 10, ',', &err),
-              "t.csv:2:5: text after closing quote (expected a delimiter or end of line)");
+              "t.csv:2:5: field 1: text after closing quote (expected a delimiter or end of line)");
     CHECK_STR(error_of("\"a\nb\"c", 6, ',', &err),
-              "t.csv:2:3: text after closing quote (expected a delimiter or end of line)");
+              "t.csv:2:3: field 1: text after closing quote (expected a delimiter or end of line)");
     seen s;
     CHECK_EQ_INT(scan_file("tests/data/csv/after_quote.csv", &s, &err), BP_ERR_DATA);
-    CHECK_STR(err.message, "tests/data/csv/after_quote.csv:2:7: text after closing quote "
+    CHECK_STR(err.message, "tests/data/csv/after_quote.csv:2:7: field 2: text after closing quote "
                            "(expected a delimiter or end of line)");
 }
 
 static void test_error_nul_byte(void)
 {
     bp_error err;
-    CHECK_STR(error_of("a,b\n1,\0" "2\n", 9, ',', &err), "t.csv:2:3: NUL byte in input");
-    CHECK_STR(error_of("ab\0", 3, ',', &err), "t.csv:1:3: NUL byte in input");
-    CHECK_STR(error_of("\"a\0\"", 4, ',', &err), "t.csv:1:3: NUL byte in input");
-    CHECK_STR(error_of("\"a\"\0", 4, ',', &err), "t.csv:1:4: NUL byte in input");
-    CHECK_STR(error_of("\"a\" \0", 5, ',', &err), "t.csv:1:5: NUL byte in input");
-    CHECK_STR(error_of("a\n \0", 4, ' ', &err), "t.csv:2:2: NUL byte in input");
+    CHECK_STR(error_of("a,b\n1,\0" "2\n", 9, ',', &err), "t.csv:2:3: field 2: NUL byte in input");
+    CHECK_STR(error_of("ab\0", 3, ',', &err), "t.csv:1:3: field 1: NUL byte in input");
+    CHECK_STR(error_of("\"a\0\"", 4, ',', &err), "t.csv:1:3: field 1: NUL byte in input");
+    CHECK_STR(error_of("\"a\"\0", 4, ',', &err), "t.csv:1:4: field 1: NUL byte in input");
+    CHECK_STR(error_of("\"a\" \0", 5, ',', &err), "t.csv:1:5: field 1: NUL byte in input");
+    CHECK_STR(error_of("a\n \0", 4, ' ', &err), "t.csv:2:2: field 1: NUL byte in input");
     seen s;
     CHECK_EQ_INT(scan_file("tests/data/csv/nul.csv", &s, &err), BP_ERR_DATA);
-    CHECK_STR(err.message, "tests/data/csv/nul.csv:3:3: NUL byte in input");
+    CHECK_STR(err.message, "tests/data/csv/nul.csv:3:3: field 2: NUL byte in input");
     CHECK_EQ_INT(s.n_records, 2);
 }
 
@@ -961,7 +1040,7 @@ static void test_error_record_limits(void)
     seen s;
     CHECK_EQ_INT(bp_csv_open_memory(&r, "t.csv", data, strlen(data), &err), BP_OK);
     bp_csv_set_limits(r, 12, 0);
-    bp_csv_dialect d = {',', 0};
+    bp_csv_dialect d = {',', 0, 0};
     memset(&s, 0, sizeof s);
     CHECK_EQ_INT(bp_csv_scan(r, &d, remember, &s, &err), BP_ERR_DATA);
     CHECK_STR(err.message, "t.csv:3:3: record starting here is longer than 12 bytes");
@@ -1011,7 +1090,7 @@ static void test_io_errors(void)
     if (bp_csv_open(&r, "tests/data/csv", &err) == BP_OK) {
         seen s;
         memset(&s, 0, sizeof s);
-        bp_csv_dialect d = {',', 0};
+        bp_csv_dialect d = {',', 0, 0};
         CHECK_EQ_INT(bp_csv_scan(r, &d, remember, &s, &err), BP_ERR_IO);
         snprintf(expected, sizeof expected, "tests/data/csv: read error: %s", strerror(EISDIR));
         CHECK_STR(err.message, expected);
@@ -1091,6 +1170,10 @@ int main(void)
     RUN(test_numbers_match_strtod_on_tricky_decimals);
     RUN(test_numbers_match_strtod_on_random_text);
     RUN(test_numbers_match_strtod_with_long_mantissas);
+    RUN(test_numbers_with_decimal_comma);
+    RUN(test_detect_decimal_comma);
+    RUN(test_single_quotes_are_stripped);
+    RUN(test_errors_name_the_field);
     RUN(test_missing_markers);
     RUN(test_error_unterminated_quote);
     RUN(test_error_text_after_closing_quote);

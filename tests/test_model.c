@@ -240,7 +240,7 @@ static void test_predict_row_matches_file(void)
     CHECK(strstr(err.message, "needs 8 fields (7 without the target), not 5") != NULL);
     const char *bad[] = {"15.26", "x", "0.871", "5.763", "3.312", "2.221", "5.22"};
     CHECK(bp_model_predict_row(m, bad, 7, &p, NULL, &err) == BP_ERR_DATA);
-    CHECK_STR(err.message, "row:1:2: non-numeric value 'x' in numeric column 2");
+    CHECK_STR(err.message, "row:1: field 2: non-numeric value 'x' in a numeric column");
     bp_model_free(m);
 }
 
@@ -670,7 +670,7 @@ static void test_predict_file_errors(void)
     CHECK(strstr(err.message, "ragged.csv:2:5: expected 3 fields, found 2"));
     write_text(tmp_path("text.csv"), "1.0,red,a1\nbig,blue,a2\n");
     CHECK(predict_all(m, tmp_path("text.csv"), &c, NULL, &err) == BP_ERR_DATA);
-    CHECK(strstr(err.message, "text.csv:2:1: non-numeric value 'big' in numeric column 'size'"));
+    CHECK(strstr(err.message, "text.csv:2: field 1 (size): non-numeric value 'big' in a numeric column"));
     write_text(tmp_path("header-only.csv"), "size,color,id\n");
     CHECK(predict_all(m, tmp_path("header-only.csv"), &c, NULL, &err) == BP_ERR_DATA);
     CHECK(strstr(err.message, "no data rows"));
@@ -680,7 +680,7 @@ static void test_predict_file_errors(void)
     CHECK(strstr(err.message, "no target column 'kind'"));
     write_text(tmp_path("odd.csv"), "size,color,id,kind\n1.0,red,a1,small\n2.0,blue,a2,medium\n");
     CHECK(bp_model_evaluate(m, tmp_path("odd.csv"), NULL, &ev, &err) == BP_ERR_DATA);
-    CHECK(strstr(err.message, "odd.csv:3:13: class 'medium' is not one of the model's 2 classes"));
+    CHECK(strstr(err.message, "odd.csv:3: field 4 (kind): class 'medium' is not one of the model's 2 classes"));
     CHECK(predict_all(m, tmp_path("odd.csv"), &c, NULL, &err) == BP_OK); /* predicting needs no answers */
     CHECK(c.has_actual[0] && !c.has_actual[1]);
     bp_model_free(m);

@@ -109,10 +109,11 @@ static size_t column_of(const tokenizer *t, size_t offset)
     return offset - t->line_start + 1;
 }
 
+/* Syntax errors are about the field being read: the completed ones plus one. */
 static bp_status data_error(const tokenizer *t, size_t line, size_t column, const char *what)
 {
-    return bp_error_set(t->err, BP_ERR_DATA, "%s:%zu:%zu: %s", t->reader->name, line,
-                        column, what);
+    return bp_error_set(t->err, BP_ERR_DATA, "%s:%zu:%zu: field %zu: %s", t->reader->name, line,
+                        column, t->n_fields + 1, what);
 }
 
 static bp_status error_here(const tokenizer *t, const unsigned char *p, const char *what)
@@ -223,12 +224,24 @@ static bp_status begin_field(tokenizer *t, size_t offset, int quoted)
     return BP_OK;
 }
 
+/* 'text' loses its single quotes (csv.h): ARFF-derived files quote labels so. */
+static size_t strip_single_quotes(tokenizer *t, char *text, size_t len)
+{
+    if (len < 2 || text[0] != '\'' || text[len - 1] != '\'') return len;
+    memmove(text, text + 1, len - 2);
+    t->reader->fields[t->n_fields].quoted = 1;
+    return len - 2;
+}
+
+/* trim_trailing_blanks is set for an unquoted field. */
 static bp_status end_field(tokenizer *t, int trim_trailing_blanks)
 {
     char *text = t->reader->record + t->field_start;
     size_t len = t->record_len - t->field_start;
-    if (trim_trailing_blanks)
+    if (trim_trailing_blanks) {
         while (len > 0 && (t->cls[(unsigned char)text[len - 1]] & KIND_MASK) == K_BLANK) len--;
+        len = strip_single_quotes(t, text, len);
+    }
     t->record_len = t->field_start + len;
     bp_status status = reserve_record(t, t->record_len + 1);
     if (status != BP_OK) return status;
@@ -641,7 +654,7 @@ bp_status bp_csv_scan(bp_csv_reader *reader, const bp_csv_dialect *dialect,
                       bp_csv_record_fn fn, void *ctx, bp_error *err)
 {
     if (!reader || !fn) return bp_error_set(err, BP_ERR_ARG, "bp_csv_scan: no reader or callback");
-    bp_csv_dialect resolved = {dialect ? dialect->delimiter : 0, 0};
+    bp_csv_dialect resolved = {dialect ? dialect->delimiter : 0, 0, 0};
     if (resolved.delimiter == 0) {
         bp_status status = bp_csv_detect(reader, &resolved, err);
         if (status != BP_OK) return status;
@@ -728,10 +741,85 @@ static int better_score(delimiter_score a, delimiter_score b)
     return a.minor > b.minor;
 }
 
+/* ------------------------------------------------------ decimal point */
+
+/* What the decimal rule of csv.h looks at, per column of the sample. */
+typedef struct decimal_probe {
+    unsigned char *comma_ok;   /* per column: every cell so far reads with ',' */
+    unsigned char *has_comma;  /* per column: some cell holds a ',' */
+    unsigned char *first_ok, *first_comma; /* the same for the first record alone */
+    size_t n_columns;
+    size_t n_records;
+    int dot_number;            /* some cell is a number with a '.' in it */
+} decimal_probe;
+
+static void probe_decimal_cell(decimal_probe *h, unsigned char *ok, unsigned char *comma,
+                               const bp_csv_field *f)
+{
+    double v;
+    if (memchr(f->text, '.', f->len) && bp_csv_parse_number(f->text, f->len, &v)) h->dot_number = 1;
+    if (bp_csv_is_missing(f->text, f->len)) return;
+    if (!bp_csv_parse_number_with(f->text, f->len, ',', &v)) *ok = 0;
+    if (memchr(f->text, ',', f->len)) *comma = 1;
+}
+
+static bp_status probe_decimal(void *ctx, size_t record_index, const bp_csv_field *fields,
+                               size_t n_fields, bp_error *err)
+{
+    (void)record_index;
+    decimal_probe *h = ctx;
+    if (h->n_records == 0) {
+        h->n_columns = n_fields;
+        h->comma_ok = malloc(4 * n_fields);
+        if (!h->comma_ok) return bp_error_nomem(err, "CSV decimal detection");
+        h->has_comma = h->comma_ok + n_fields;
+        h->first_ok = h->has_comma + n_fields;
+        h->first_comma = h->first_ok + n_fields;
+        memset(h->comma_ok, 1, n_fields);
+        memset(h->has_comma, 0, n_fields);
+        memset(h->first_ok, 1, n_fields);
+        memset(h->first_comma, 0, n_fields);
+    }
+    for (size_t j = 0; j < n_fields; j++) {
+        /* Fields past the first record's width still count for rule b. */
+        unsigned char spare_ok = 1, spare_comma = 0;
+        unsigned char *ok = &spare_ok, *comma = &spare_comma;
+        if (h->n_records == 0) {
+            ok = &h->first_ok[j];
+            comma = &h->first_comma[j];
+        } else if (j < h->n_columns) {
+            ok = &h->comma_ok[j];
+            comma = &h->has_comma[j];
+        }
+        probe_decimal_cell(h, ok, comma, &fields[j]);
+    }
+    h->n_records++;
+    return h->n_records == SAMPLE_RECORDS ? BP_ERR_INTERRUPTED : BP_OK;
+}
+
+/* 1 when the sample, split by delimiter, is written with decimal commas. */
+static bp_status has_decimal_commas(bp_csv_reader *r, char delimiter, int *yes, bp_error *err)
+{
+    decimal_probe h;
+    int malformed;
+    memset(&h, 0, sizeof h);
+    *yes = 0;
+    if (delimiter == ',') return BP_OK;
+    bp_status status = scan_sample(r, delimiter, probe_decimal, &h, &malformed, err);
+    const unsigned char *ok = h.n_records > 1 ? h.comma_ok : h.first_ok;
+    const unsigned char *comma = h.n_records > 1 ? h.has_comma : h.first_comma;
+    for (size_t j = 0; status == BP_OK && !h.dot_number && j < h.n_columns; j++)
+        if (ok[j] && comma[j]) *yes = 1;
+    free(h.comma_ok);
+    return status;
+}
+
+/* ----------------------------------------------------------- delimiter */
+
 static bp_status detect_delimiter(bp_csv_reader *r, char *delimiter, bp_error *err)
 {
     static const char candidates[] = {',', '\t', ';', '|', ' '};
-    delimiter_score best = {0, 0, 0, 0};
+    delimiter_score best = {0, 0, 0, 0}, semicolon = {0, 0, 0, 0};
     *delimiter = ',';
     for (size_t i = 0; i < sizeof candidates; i++) {
         field_counts counts;
@@ -740,25 +828,44 @@ static bp_status detect_delimiter(bp_csv_reader *r, char *delimiter, bp_error *e
         bp_status status = scan_sample(r, candidates[i], count_fields, &counts, &malformed, err);
         if (status != BP_OK) return status;
         delimiter_score s = score_delimiter(&counts, malformed, candidates[i] != ' ');
+        if (candidates[i] == ';') semicolon = s;
         if (s.tier > 0 && better_score(s, best)) {
             best = s;
             *delimiter = candidates[i];
         }
     }
+    /* "7,4;3,2": the European dialect, which ',' would split into nonsense. */
+    if (*delimiter == ',' && semicolon.tier >= 2 && semicolon.well_formed) {
+        int commas;
+        bp_status status = has_decimal_commas(r, ';', &commas, err);
+        if (status != BP_OK) return status;
+        if (commas) *delimiter = ';';
+    }
     return BP_OK;
 }
 
+static bp_status detect_decimal(bp_csv_reader *r, char delimiter, char *decimal, bp_error *err)
+{
+    int commas;
+    bp_status status = has_decimal_commas(r, delimiter, &commas, err);
+    if (status == BP_OK) *decimal = commas ? ',' : '.';
+    return status;
+}
+
+/* -------------------------------------------------------------- header */
+
 enum field_class { FIELD_TEXT = 1, FIELD_NUMBER = 2, FIELD_MISSING = 4 };
 
-static enum field_class classify_field(const bp_csv_field *f)
+static enum field_class classify_field(const bp_csv_field *f, char decimal)
 {
     double value;
-    if (bp_csv_parse_number(f->text, f->len, &value)) return FIELD_NUMBER;
+    if (bp_csv_parse_number_with(f->text, f->len, decimal, &value)) return FIELD_NUMBER;
     if (bp_csv_is_missing(f->text, f->len)) return FIELD_MISSING;
     return FIELD_TEXT;
 }
 
 typedef struct header_probe {
+    char decimal;
     unsigned char *first;  /* class of each field of the first record */
     unsigned char *later;  /* classes seen in that column in later records */
     size_t n_first;
@@ -777,10 +884,10 @@ static bp_status probe_header(void *ctx, size_t record_index, const bp_csv_field
         if (!h->first || !h->later) return bp_error_nomem(err, "CSV header detection");
         h->n_first = n_fields;
         for (size_t j = 0; j < n_fields; j++)
-            h->first[j] = (unsigned char)classify_field(&fields[j]);
+            h->first[j] = (unsigned char)classify_field(&fields[j], h->decimal);
     } else {
         for (size_t j = 0; j < n_fields; j++) {
-            enum field_class c = classify_field(&fields[j]);
+            enum field_class c = classify_field(&fields[j], h->decimal);
             if (j < h->n_first) h->later[j] |= (unsigned char)c;
             if (c == FIELD_NUMBER) h->later_number = 1;
         }
@@ -800,11 +907,13 @@ static int looks_like_header(const header_probe *h)
     return all_text && h->later_number;
 }
 
-static bp_status detect_header(bp_csv_reader *r, char delimiter, int *header, bp_error *err)
+static bp_status detect_header(bp_csv_reader *r, char delimiter, char decimal, int *header,
+                               bp_error *err)
 {
     header_probe h;
     int malformed;
     memset(&h, 0, sizeof h);
+    h.decimal = decimal;
     bp_status status = scan_sample(r, delimiter, probe_header, &h, &malformed, err);
     if (status == BP_OK) *header = h.n_records > 1 && looks_like_header(&h);
     free(h.first);
@@ -822,11 +931,21 @@ bp_status bp_csv_detect(bp_csv_reader *reader, bp_csv_dialect *dialect, bp_error
     if (dialect->header < -1 || dialect->header > 1)
         return bp_error_set(err, BP_ERR_ARG, "%s: header must be 1, 0 or -1 (detect)",
                             reader->name);
+    if (dialect->decimal != 0 && dialect->decimal != '.' && dialect->decimal != ',')
+        return bp_error_set(err, BP_ERR_ARG, "%s: the decimal point must be '.' or ','",
+                            reader->name);
     bp_csv_dialect found = *dialect;
     bp_status status = BP_OK;
     if (found.delimiter == 0) status = detect_delimiter(reader, &found.delimiter, err);
+    if (status == BP_OK && found.decimal == ',' && found.delimiter == ',')
+        return bp_error_set(err, BP_ERR_ARG,
+                            "%s: ',' separates the fields, so it cannot be the decimal point too "
+                            "(give --delimiter ; or leave --decimal out)",
+                            reader->name);
+    if (status == BP_OK && found.decimal == 0)
+        status = detect_decimal(reader, found.delimiter, &found.decimal, err);
     if (status == BP_OK && found.header == -1)
-        status = detect_header(reader, found.delimiter, &found.header, err);
+        status = detect_header(reader, found.delimiter, found.decimal, &found.header, err);
     if (status == BP_OK) *dialect = found;
     return status;
 }
@@ -873,14 +992,15 @@ static void take_digit(decimal *d, unsigned digit)
 }
 
 /* Checks the grammar and splits the number; 0 when the text is not one. */
-static int split_decimal(const unsigned char *s, const unsigned char *end, decimal *d)
+static int split_decimal(const unsigned char *s, const unsigned char *end, unsigned char point,
+                         decimal *d)
 {
     memset(d, 0, sizeof *d);
     if (s < end && (*s == '+' || *s == '-')) d->negative = *s++ == '-';
     size_t n_int = 0, n_frac = 0, frac_leading_zeros = 0;
     for (; s < end && is_digit(*s); s++, n_int++) take_digit(d, *s - '0');
     size_t int_digits = d->n_digits;
-    if (s < end && *s == '.') {
+    if (s < end && *s == point) {
         for (s++; s < end && is_digit(*s); s++, n_frac++) {
             if (d->n_digits == 0 && *s == '0') frac_leading_zeros++;
             take_digit(d, *s - '0');
@@ -1035,11 +1155,17 @@ static int slow_path(const unsigned char *s, const unsigned char *end, const dec
 
 int bp_csv_parse_number(const char *text, size_t len, double *out)
 {
+    return bp_csv_parse_number_with(text, len, '.', out);
+}
+
+int bp_csv_parse_number_with(const char *text, size_t len, char decimal_point, double *out)
+{
     if (!text || !out) return 0;
     const unsigned char *s = (const unsigned char *)text, *end = s + len;
     decimal d;
     double value;
-    if (!split_decimal(s, end, &d)) return 0;
+    unsigned char point = decimal_point == ',' ? ',' : '.';
+    if (!split_decimal(s, end, point, &d)) return 0;
     if (d.n_digits == 0 || d.point < -400) {
         value = 0.0; /* below half the smallest subnormal: rounds to zero */
     } else if (d.point > 310) {

@@ -15,11 +15,18 @@
  *    any other text after the closing quote is an error;
  *  - an unquoted field loses its leading and trailing spaces/tabs, and a '"'
  *    inside it is an ordinary character;
+ *  - an unquoted field wrapped in single quotes ('1', 'Iris-setosa', '7.4', as
+ *    ARFF-derived files write labels) loses that one pair of quotes, so that
+ *    labels, categories and numbers read as they do unquoted; unlike '"',
+ *    single quotes do not protect delimiters, quotes or line breaks, and a
+ *    single quote anywhere else (it's) is an ordinary character;
  *  - a NUL byte anywhere is an error; other bytes (invalid UTF-8 included)
  *    are passed through untouched.
  *
  * Line and column numbers are 1-based; lines are physical lines (a line break
  * inside a quoted field starts a new one), columns count bytes after the BOM.
+ * A syntax error names the field too, counted from 1 in its record:
+ * "NAME:LINE:COLUMN: field N: what".
  * A field's position is that of its first byte after leading blanks (its
  * opening quote when quoted); an empty field is placed at the delimiter or
  * line end that closes it.
@@ -33,6 +40,7 @@ typedef struct bp_csv_dialect {
     char delimiter;   /* ',', ';', '\t', '|', or ' ' meaning "runs of spaces/tabs are one
                          delimiter" (the raw UCI seeds file has runs of tabs); 0 = detect */
     int  header;      /* 1 = first record is a header, 0 = no header, -1 = detect */
+    char decimal;     /* the decimal point of numbers: '.' or ','; 0 = detect */
 } bp_csv_dialect;
 
 typedef struct bp_csv_field {
@@ -41,7 +49,7 @@ typedef struct bp_csv_field {
     size_t len;
     size_t line;       /* 1-based physical line where the field starts */
     size_t column;     /* 1-based byte column where the field starts */
-    int quoted;        /* the field was quoted */
+    int quoted;        /* the field was quoted (with '"', or in a pair of single quotes) */
 } bp_csv_field;
 
 /* Called once per record with its fields. Blank lines (nothing but spaces/tabs/CR)
@@ -92,7 +100,25 @@ void bp_csv_set_limits(bp_csv_reader *reader, size_t max_record_bytes, size_t ma
         the following sampled records; or
      b. every field of it is text and some following sampled record has a
         number in any column.
-   A file of one record, or of text only, has no header. */
+   A file of one record, or of text only, has no header.
+
+   Decimal rule (the "European" dialect: ';' between fields, ',' in numbers).
+   A ',' delimiter always means a '.' decimal point. Otherwise the decimal
+   point is ',' when, in the sampled records after the first (the first alone
+   when it is the only one):
+     a. some column has a ',' in at least one cell and every cell of it that
+        is not a missing marker reads as a number once ',' is taken for the
+        decimal point ("7,4", "-0,5", "3"); and
+     b. no sampled cell anywhere (the first record included) is a number with
+        a '.' in it ("7.4"): a file that writes one number the English way is
+        read the English way, and its "7,4" cells are then text.
+   Thousands separators are not read in either dialect ("1.234,5" is text).
+   The delimiter rule knows this dialect: when ',' would win but ';' also
+   splits every sampled record into the same number of fields, more than one,
+   and the decimal rule finds ',' decimals in the ';' split, ';' wins
+   ("7,4;3,2" is two numbers, not the fields "7", "4;3" and "2").
+   A forced decimal ',' with a ',' delimiter (forced or detected) is a
+   BP_ERR_ARG. */
 bp_status bp_csv_detect(bp_csv_reader *reader, bp_csv_dialect *dialect, bp_error *err);
 /* Streams every record from the start of the input; may be called again (rewinds).
    Only dialect->delimiter is used (detected first when 0); any byte but '"',
@@ -110,6 +136,10 @@ void bp_csv_close(bp_csv_reader *reader);
    when the text is a finite number; 0 otherwise (also for overflow to infinity,
    e.g. "1e999"; underflow gives a subnormal or a signed zero). */
 int bp_csv_parse_number(const char *text, size_t len, double *out);
+/* As bp_csv_parse_number with `decimal` ('.' or ',') as the decimal point; the
+   other character is then not part of any number ("7,4" is 7.4 with ',', and
+   "7.4" is not a number). */
+int bp_csv_parse_number_with(const char *text, size_t len, char decimal, double *out);
 /* 1 when the field is a missing-value marker: empty, "?", "NA", "N/A", "NaN", "nan",
    "null" (case-insensitive). */
 int bp_csv_is_missing(const char *text, size_t len);

@@ -21,6 +21,8 @@ typedef struct loader {
     bp_dataset *ds;
     const bp_load_options *o;
     int header;
+    int drop_features;      /* rows with a missing feature are left out */
+    int drop_target;        /* rows with a missing target are left out */
     unsigned char *ignored; /* per column: named in --ignore */
 } loader;
 
@@ -30,13 +32,31 @@ void bp_load_defaults(bp_load_options *o)
     o->header = -1;
     o->task = BP_TASK_CLASSIFICATION;
     o->missing = BP_MISSING_ERROR;
+    o->missing_target = BP_MISSING_TARGET_AUTO;
 }
 
-static void remember_cell(bp_cell_pos *pos, const bp_csv_field *f)
+/* field is the cell's 1-based field number in its record. */
+static void remember_cell(bp_cell_pos *pos, const bp_csv_field *f, size_t field)
 {
     pos->line = f->line;
     pos->column = f->column;
+    pos->field = field;
     snprintf(pos->text, sizeof pos->text, "%.*s", (int)(f->len < 40 ? f->len : 40), f->text);
+}
+
+const char *bp_dataset_cell_where(char *buf, size_t size, const bp_dataset *ds, const char *source,
+                                  size_t column, size_t line, size_t field)
+{
+    const char *name = column < ds->n_columns ? ds->columns[column].name : NULL;
+    if (name) snprintf(buf, size, "%s:%zu: field %zu (%.200s)", source, line, field, name);
+    else snprintf(buf, size, "%s:%zu: field %zu", source, line, field);
+    return buf;
+}
+
+/* Where a cell of the file being loaded is: its field is its column. */
+static const char *cell_at(char *buf, size_t size, const bp_dataset *ds, size_t c, size_t line)
+{
+    return bp_dataset_cell_where(buf, size, ds, ds->source, c, line, c + 1);
 }
 
 /* ------------------------------------------------------- column names */
@@ -106,13 +126,13 @@ static bp_status take_header(loader *L, const bp_csv_field *f, size_t n, bp_erro
     bp_dataset *ds = L->ds;
     for (size_t c = 0; c < n; c++) {
         if (f[c].len == 0)
-            return bp_error_set(err, BP_ERR_DATA, "%s:%zu:%zu: empty column name in the header",
-                                ds->source, f[c].line, f[c].column);
+            return bp_error_set(err, BP_ERR_DATA, "%s:%zu: field %zu: empty column name in the header",
+                                ds->source, f[c].line, c + 1);
         for (size_t d = 0; d < c; d++)
             if (strcmp(ds->columns[d].name, f[c].text) == 0)
                 return bp_error_set(err, BP_ERR_DATA,
-                                    "%s:%zu:%zu: duplicate column name '%s' (also column %zu)",
-                                    ds->source, f[c].line, f[c].column, f[c].text, d + 1);
+                                    "%s:%zu: field %zu: duplicate column name '%.200s' (also field %zu)",
+                                    ds->source, f[c].line, c + 1, f[c].text, d + 1);
         ds->columns[c].name = malloc(f[c].len + 1);
         if (!ds->columns[c].name) return bp_error_nomem(err, "column names");
         memcpy(ds->columns[c].name, f[c].text, f[c].len + 1);
@@ -150,10 +170,36 @@ static bp_status check_width(const loader *L, const bp_csv_field *f, size_t n, b
                         ds->source, at->line, at->column, ds->n_columns, n);
 }
 
-static void note_missing(bp_dataset *ds, const bp_csv_field *f)
+/* A missing cell of column c: the first few are kept for the messages. */
+static void note_missing(bp_dataset *ds, size_t c, const bp_csv_field *f)
 {
-    if (ds->n_missing_cells < BP_MISSING_SHOWN) remember_cell(&ds->missing_shown[ds->n_missing_cells], f);
     ds->n_missing_cells++;
+    bp_column *col = &ds->columns[c];
+    if (col->kind == BP_COL_TARGET) {
+        if (col->n_missing < BP_MISSING_SHOWN) remember_cell(&ds->target_missing_shown[col->n_missing], f, c + 1);
+        col->n_missing++;
+        return;
+    }
+    col->n_missing++;
+    if (ds->n_feature_missing_cells < BP_MISSING_SHOWN)
+        remember_cell(&ds->missing_shown[ds->n_feature_missing_cells], f, c + 1);
+    ds->n_feature_missing_cells++;
+}
+
+/* 1 when text is a number written with the other decimal point. */
+static int other_decimal_number(const char *text, size_t len, char decimal)
+{
+    double v;
+    char other = decimal == ',' ? '.' : ',';
+    return memchr(text, other, len) && bp_csv_parse_number_with(text, len, other, &v);
+}
+
+/* The likely slip behind a non-number: the other decimal point. */
+static const char *decimal_hint(const char *text, size_t len, char decimal)
+{
+    if (!other_decimal_number(text, len, decimal)) return "";
+    return decimal == ',' ? "; the file is read with ',' as the decimal point: --decimal . reads '.'"
+                          : "; if ',' is the decimal point, give --decimal ,";
 }
 
 /* Why a cell that should hold a number does not: strtod reads numbers that
@@ -170,7 +216,13 @@ static const char *number_problem(const char *text)
     return "non-numeric value";
 }
 
-static bp_status survey_field(loader *L, size_t c, const bp_csv_field *f, int *row_missing,
+/* Row flags of the first pass: what the missing-value policies look at. */
+typedef struct row_missing {
+    size_t features;  /* missing feature cells */
+    int target;       /* the target is missing */
+} row_missing;
+
+static bp_status survey_field(loader *L, size_t c, const bp_csv_field *f, row_missing *row,
                               bp_error *err)
 {
     bp_dataset *ds = L->ds;
@@ -179,16 +231,17 @@ static bp_status survey_field(loader *L, size_t c, const bp_csv_field *f, int *r
     double v;
     /* Numbers first: they are the common case, and no number is a
      * missing-value marker. */
-    if (bp_csv_parse_number(f->text, f->len, &v)) {
+    if (bp_csv_parse_number_with(f->text, f->len, ds->decimal, &v)) {
         col->n_numbers++;
     } else if (bp_csv_is_missing(f->text, f->len)) {
-        col->n_missing++;
-        note_missing(ds, f);
-        *row_missing = 1;
+        note_missing(ds, c, f);
+        if (col->kind == BP_COL_TARGET) row->target = 1;
+        else row->features++;
         return BP_OK;
     } else {
+        col->n_other_decimal += (size_t)other_decimal_number(f->text, f->len, ds->decimal);
         if (col->n_text++ == 0) {
-            remember_cell(&col->first_text, f);
+            remember_cell(&col->first_text, f, c + 1);
             col->first_text_problem = number_problem(f->text);
         }
     }
@@ -211,24 +264,24 @@ static bp_status survey_record(void *ctx, size_t index, const bp_csv_field *f, s
     }
     bp_status st = check_width(L, f, n, err);
     if (st != BP_OK) return st;
-    int row_missing = 0;
+    row_missing row = {0, 0};
     for (size_t c = 0; c < n; c++) {
-        st = survey_field(L, c, f + c, &row_missing, err);
+        st = survey_field(L, c, f + c, &row, err);
         if (st != BP_OK) return st;
     }
     ds->n_records++;
-    ds->n_missing_rows += (size_t)row_missing;
+    ds->n_missing_rows += row.features > 0 || row.target;
+    ds->n_feature_missing_rows += row.features > 0;
+    if ((L->drop_features && row.features) || (L->drop_target && row.target)) {
+        ds->n_dropped++;
+        ds->n_dropped_target += (size_t)row.target;
+    } else {
+        ds->n_filled += row.features;
+    }
     return BP_OK;
 }
 
 /* ----------------------------------------------- decisions after pass 1 */
-
-static const char *column_label(const bp_column *col, size_t c, char *buf, size_t size)
-{
-    if (col->name) snprintf(buf, size, "'%s'", col->name);
-    else snprintf(buf, size, "%zu", c + 1);
-    return buf;
-}
 
 static bp_status decide_column_kinds(loader *L, int *has_categorical, bp_error *err)
 {
@@ -236,14 +289,26 @@ static bp_status decide_column_kinds(loader *L, int *has_categorical, bp_error *
     *has_categorical = 0;
     for (size_t c = 0; c < ds->n_columns; c++) {
         bp_column *col = &ds->columns[c];
-        char name[300];
+        char where[300];
         int text_in_numbers = col->n_text > 0 && col->n_numbers >= col->n_text;
         int regression_text = col->kind == BP_COL_TARGET && ds->task == BP_TASK_REGRESSION && col->n_text;
         if ((col->kind == BP_COL_NUMERIC && text_in_numbers) || regression_text)
-            return bp_error_set(err, BP_ERR_DATA, "%s:%zu:%zu: %s '%s' in numeric column %s",
-                                ds->source, col->first_text.line, col->first_text.column,
+            return bp_error_set(err, BP_ERR_DATA, "%s: %s '%s' in a numeric %s%s",
+                                cell_at(where, sizeof where, ds, c, col->first_text.line),
                                 col->first_text_problem, col->first_text.text,
-                                column_label(col, c, name, sizeof name));
+                                regression_text ? "target (regression)" : "column",
+                                decimal_hint(col->first_text.text, strlen(col->first_text.text), ds->decimal));
+        /* Detection chose the other decimal point (a "7.4" elsewhere in the
+         * first lines): one-hot encoding such a column would hide it. */
+        if (col->kind == BP_COL_NUMERIC && col->n_text > 0 && col->n_other_decimal == col->n_text &&
+            L->o->decimal == 0)
+            return bp_error_set(err, BP_ERR_DATA,
+                                "%s: the column holds numbers written with a '%c' decimal point ('%s'), "
+                                "but the file was read with '%c'; give --decimal %c to read them as "
+                                "numbers (--decimal %c keeps them as text)",
+                                cell_at(where, sizeof where, ds, c, col->first_text.line),
+                                ds->decimal == ',' ? '.' : ',', col->first_text.text, ds->decimal,
+                                ds->decimal == ',' ? '.' : ',', ds->decimal);
         if (col->kind == BP_COL_NUMERIC && col->n_text > 0) {
             col->kind = BP_COL_CATEGORICAL;
             *has_categorical = 1;
@@ -252,29 +317,57 @@ static bp_status decide_column_kinds(loader *L, int *has_categorical, bp_error *
     return BP_OK;
 }
 
+/* ", line 41 field 6 '?', line 90 field 2 ''": the cells after the first. */
+static void list_cells(char *buf, size_t size, const bp_cell_pos *cells, size_t n, size_t shown)
+{
+    buf[0] = '\0';
+    for (size_t i = 1; i < shown; i++) {
+        char one[100];
+        snprintf(one, sizeof one, "%sline %zu field %zu '%s'", i > 1 ? ", " : "", cells[i].line,
+                 cells[i].field, cells[i].text);
+        strncat(buf, one, size - strlen(buf) - 1);
+    }
+    if (n > shown) strncat(buf, ", ...", size - strlen(buf) - 1);
+}
+
+static bp_status missing_features_error(const bp_dataset *ds, bp_error *err)
+{
+    size_t n = ds->n_feature_missing_cells, shown = n < BP_MISSING_SHOWN ? n : BP_MISSING_SHOWN;
+    const bp_cell_pos *first = &ds->missing_shown[0];
+    char where[300], others[600], also[700] = "";
+    list_cells(others, sizeof others, ds->missing_shown, n, shown);
+    if (n > 1)
+        snprintf(also, sizeof also, " (%zu missing values in %zu rows; also %s)", n,
+                 ds->n_feature_missing_rows, others);
+    return bp_error_set(err, BP_ERR_DATA,
+                        "%s: missing value '%s'%s; use --missing mean to fill missing values with "
+                        "the column's mean, or --missing drop to leave those rows out",
+                        cell_at(where, sizeof where, ds, first->field - 1, first->line), first->text,
+                        also);
+}
+
+static bp_status missing_target_error(const bp_dataset *ds, bp_error *err)
+{
+    const bp_column *target = &ds->columns[ds->target];
+    size_t n = target->n_missing, shown = n < BP_MISSING_SHOWN ? n : BP_MISSING_SHOWN;
+    const bp_cell_pos *first = &ds->target_missing_shown[0];
+    char where[300], others[600], also[700] = "";
+    list_cells(others, sizeof others, ds->target_missing_shown, n, shown);
+    if (n > 1) snprintf(also, sizeof also, " (%zu rows have no target; also %s)", n, others);
+    return bp_error_set(err, BP_ERR_DATA,
+                        "%s: missing target value '%s'%s; a target cannot be filled: use "
+                        "--missing-target drop to leave those rows out",
+                        cell_at(where, sizeof where, ds, ds->target, first->line), first->text, also);
+}
+
+/* The policies that refuse missing values, features first (file order). */
 static bp_status check_missing(loader *L, bp_error *err)
 {
     bp_dataset *ds = L->ds;
-    if (ds->n_missing_cells == 0) return BP_OK;
-    if (L->o->missing == BP_MISSING_DROP) return BP_OK;
-    bp_column *target = &ds->columns[ds->target];
-    if (L->o->missing == BP_MISSING_MEAN && target->n_missing == 0) return BP_OK;
-    char where[600] = "";
-    size_t shown = ds->n_missing_cells < BP_MISSING_SHOWN ? ds->n_missing_cells : BP_MISSING_SHOWN;
-    for (size_t i = 0; i < shown; i++) {
-        char one[100];
-        snprintf(one, sizeof one, "%s%zu:%zu '%s'", i ? ", " : "", ds->missing_shown[i].line,
-                 ds->missing_shown[i].column, ds->missing_shown[i].text);
-        strncat(where, one, sizeof where - strlen(where) - 1);
-    }
-    if (L->o->missing == BP_MISSING_MEAN)
-        return bp_error_set(err, BP_ERR_DATA,
-                            "%s: %zu missing target value(s) cannot be filled (cells %s%s); use --missing drop",
-                            ds->source, target->n_missing, where, ds->n_missing_cells > shown ? ", ..." : "");
-    return bp_error_set(err, BP_ERR_DATA,
-                        "%s:%zu:%zu: %zu missing value(s) (line:column %s%s); use --missing drop or --missing mean",
-                        ds->source, ds->missing_shown[0].line, ds->missing_shown[0].column,
-                        ds->n_missing_cells, where, ds->n_missing_cells > shown ? ", ..." : "");
+    if (ds->n_feature_missing_cells && L->o->missing == BP_MISSING_ERROR)
+        return missing_features_error(ds, err);
+    if (ds->columns[ds->target].n_missing && !L->drop_target) return missing_target_error(ds, err);
+    return BP_OK;
 }
 
 typedef struct label_order {
@@ -298,7 +391,8 @@ static bp_status order_classes_sorted(bp_dataset *ds, bp_error *err)
     int all_numeric = 1;
     for (size_t i = 0; i < n; i++) {
         order[i].name = ds->labels.names[i];
-        all_numeric &= bp_csv_parse_number(order[i].name, strlen(order[i].name), &order[i].value);
+        all_numeric &= bp_csv_parse_number_with(order[i].name, strlen(order[i].name), ds->decimal,
+                                                &order[i].value);
     }
     for (size_t i = 0; i < n; i++) order[i].numeric = all_numeric;
     qsort(order, n, sizeof *order, compare_labels);
@@ -384,11 +478,12 @@ static bp_status collect_category(void *ctx, size_t index, const bp_csv_field *f
         size_t k;
         if (bp_strmap_intern(&col->categories, f[c].text, f[c].len, &k) != 0)
             return bp_error_nomem(err, "categories");
+        char where[300];
         if (col->categories.count > BP_MAX_CATEGORIES)
             return bp_error_set(err, BP_ERR_DATA,
-                                "%s:%zu:%zu: column %zu has over %zu distinct text values; "
+                                "%s: the column has over %zu distinct text values; "
                                 "leave it out with --ignore",
-                                ds->source, f[c].line, f[c].column, c + 1, BP_MAX_CATEGORIES);
+                                cell_at(where, sizeof where, ds, c, f[c].line), BP_MAX_CATEGORIES);
     }
     return BP_OK;
 }
@@ -423,19 +518,25 @@ typedef struct filler {
     size_t row;
 } filler;
 
-static int row_has_missing(const bp_dataset *ds, const bp_csv_field *f)
+/* The first pass's verdict on a record, again. */
+static int record_dropped(const loader *L, const bp_csv_field *f)
 {
-    for (size_t c = 0; c < ds->n_columns; c++)
-        if (ds->columns[c].kind != BP_COL_IGNORED && bp_csv_is_missing(f[c].text, f[c].len)) return 1;
+    const bp_dataset *ds = L->ds;
+    for (size_t c = 0; c < ds->n_columns; c++) {
+        bp_column_kind kind = ds->columns[c].kind;
+        if (kind == BP_COL_IGNORED || !bp_csv_is_missing(f[c].text, f[c].len)) continue;
+        if (kind == BP_COL_TARGET ? L->drop_target : L->drop_features) return 1;
+    }
     return 0;
 }
 
-static void fill_cell(const bp_dataset *ds, const bp_column *col, const bp_csv_field *f, bp_real *x)
+static void fill_cell(const bp_dataset *ds, const bp_column *col, const bp_csv_field *f, char decimal,
+                      bp_real *x)
 {
     double v = NAN;
     if (col->kind == BP_COL_NUMERIC) {
         /* Checked in the first pass: a number, or else a missing cell. */
-        if (!bp_csv_parse_number(f->text, f->len, &v)) v = NAN;
+        if (!bp_csv_parse_number_with(f->text, f->len, decimal, &v)) v = NAN;
         x[col->feature] = (bp_real)v;
         return;
     }
@@ -450,7 +551,7 @@ static void fill_target(bp_dataset *ds, size_t row, const bp_csv_field *f)
 {
     if (ds->task == BP_TASK_REGRESSION) {
         double v = NAN;
-        bp_csv_parse_number(f->text, f->len, &v);
+        bp_csv_parse_number_with(f->text, f->len, ds->decimal, &v);
         ds->y[row] = (bp_real)v;
         return;
     }
@@ -467,13 +568,13 @@ static bp_status fill_record(void *ctx, size_t index, const bp_csv_field *f, siz
     (void)n;
     (void)err;
     if (index == 0 && L->header) return BP_OK;
-    if (L->o->missing == BP_MISSING_DROP && ds->n_missing_rows && row_has_missing(ds, f)) return BP_OK;
+    if (ds->n_dropped && record_dropped(L, f)) return BP_OK;
     if (F->row >= ds->n_rows) return BP_OK; /* the file changed between passes */
     bp_real *x = ds->x + F->row * ds->n_features;
     for (size_t c = 0; c < ds->n_columns; c++) {
         const bp_column *col = &ds->columns[c];
         if (col->kind == BP_COL_TARGET) fill_target(ds, F->row, &f[c]);
-        else if (col->kind != BP_COL_IGNORED) fill_cell(ds, col, &f[c], x);
+        else if (col->kind != BP_COL_IGNORED) fill_cell(ds, col, &f[c], ds->decimal, x);
     }
     F->row++;
     return BP_OK;
@@ -533,10 +634,13 @@ static bp_status allocate_values(bp_dataset *ds, size_t max_memory, bp_error *er
 static bp_status load_passes(loader *L, bp_csv_reader *reader, bp_error *err)
 {
     bp_dataset *ds = L->ds;
-    bp_csv_dialect dialect = {L->o->delimiter, L->o->header};
+    bp_csv_dialect dialect = {L->o->delimiter, L->o->header, L->o->decimal};
     bp_status st = bp_csv_detect(reader, &dialect, err);
     if (st != BP_OK) return st;
     L->header = dialect.header;
+    ds->header = dialect.header;
+    ds->delimiter = dialect.delimiter;
+    ds->decimal = dialect.decimal;
     if ((st = bp_csv_scan(reader, &dialect, survey_record, L, err)) != BP_OK) return st;
     if (ds->n_records == 0) return bp_error_set(err, BP_ERR_DATA, "%s: no data rows", ds->source);
     int has_categorical;
@@ -552,9 +656,14 @@ static bp_status load_passes(loader *L, bp_csv_reader *reader, bp_error *err)
     }
     if ((st = bp_dataset_place_features(ds, err)) != BP_OK) return st;
     if (ds->n_features == 0) return bp_error_set(err, BP_ERR_DATA, "%s: no feature columns", ds->source);
-    ds->n_rows = ds->n_records - (L->o->missing == BP_MISSING_DROP ? ds->n_missing_rows : 0);
+    ds->n_rows = ds->n_records - ds->n_dropped;
     if (ds->n_rows == 0)
-        return bp_error_set(err, BP_ERR_DATA, "%s: every row has a missing value", ds->source);
+        return bp_error_set(err, BP_ERR_DATA,
+                            "%s: every row was left out for a missing value (%zu rows)%s", ds->source,
+                            ds->n_records,
+                            ds->n_dropped > ds->n_dropped_target
+                                ? "; --missing mean fills missing features with the column's mean"
+                                : "");
     if ((st = allocate_values(ds, L->o->max_memory, err)) != BP_OK) return st;
     filler F = {L, 0};
     if ((st = bp_csv_scan(reader, &dialect, fill_record, &F, err)) != BP_OK) return st;
@@ -581,7 +690,10 @@ bp_status bp_dataset_load(bp_dataset **out, const char *path, const bp_load_opti
     strcpy(ds->source, path);
     bp_csv_reader *reader = NULL;
     bp_status st = bp_csv_open(&reader, path, err);
-    loader L = {ds, opts, 0, NULL};
+    loader L = {ds, opts, 0, 0, 0, NULL};
+    L.drop_features = opts->missing == BP_MISSING_DROP;
+    L.drop_target = opts->missing_target == BP_MISSING_TARGET_DROP ||
+                    (opts->missing_target == BP_MISSING_TARGET_AUTO && L.drop_features);
     if (st == BP_OK) st = load_passes(&L, reader, err);
     bp_csv_close(reader);
     free(L.ignored);
@@ -631,6 +743,20 @@ bp_samples bp_dataset_samples(const bp_dataset *ds)
     return s;
 }
 
+void bp_dataset_load_info(const bp_dataset *ds, bp_load_info *info)
+{
+    memset(info, 0, sizeof *info);
+    info->delimiter = ds->delimiter;
+    info->decimal = ds->decimal ? ds->decimal : '.';
+    info->header = ds->header;
+    info->records = ds->n_records;
+    info->rows = ds->n_rows;
+    info->dropped = ds->n_dropped;
+    info->dropped_target = ds->n_dropped_target;
+    info->missing_cells = ds->n_missing_cells;
+    info->filled = ds->n_filled;
+}
+
 static const char *const missing_names[] = {"error", "drop", "mean"};
 _Static_assert(BP_COUNT(missing_names) == BP_MISSING_COUNT, "a name for every missing-value policy");
 
@@ -647,47 +773,73 @@ bp_status bp_missing_parse(const char *name, bp_missing *out, bp_error *err)
     return st;
 }
 
-/* ------------------------------------- encoding the rows of a new file */
+static const char *const missing_target_names[] = {"auto", "error", "drop"};
 
-static void note_first(size_t *count, bp_cell_pos *first, const bp_csv_field *f)
+const char *bp_missing_target_name(bp_missing_target m)
 {
-    if ((*count)++ == 0) remember_cell(first, f);
+    return bp_name_of(missing_target_names, BP_COUNT(missing_target_names), (size_t)m);
 }
 
-static bp_status encode_numeric(const bp_column *col, size_t c, const char *source,
-                                const bp_csv_field *f, bp_real *x, bp_error *err)
+bp_status bp_missing_target_parse(const char *name, bp_missing_target *out, bp_error *err)
+{
+    size_t i;
+    bp_status st = bp_name_parse(missing_target_names, BP_COUNT(missing_target_names),
+                                 "--missing-target", name, &i, err);
+    if (st == BP_OK) *out = (bp_missing_target)i;
+    return st;
+}
+
+/* ------------------------------------- encoding the rows of a new file */
+
+static void note_first(size_t *count, bp_cell_pos *first, const bp_csv_field *f, size_t field)
+{
+    if ((*count)++ == 0) remember_cell(first, f, field);
+}
+
+static bp_status encode_numeric(const bp_dataset *ds, size_t c, const char *source, const bp_csv_field *f,
+                                size_t field, char decimal, bp_real *x, bp_error *err)
 {
     double v;
-    if (!bp_csv_parse_number(f->text, f->len, &v)) {
-        char name[300];
-        return bp_error_set(err, BP_ERR_DATA, "%s:%zu:%zu: non-numeric value '%.40s' in numeric column %s",
-                            source, f->line, f->column, f->text, column_label(col, c, name, sizeof name));
+    if (!bp_csv_parse_number_with(f->text, f->len, decimal, &v)) {
+        char where[300];
+        return bp_error_set(err, BP_ERR_DATA, "%s: %s '%.40s' in a numeric column%s",
+                            bp_dataset_cell_where(where, sizeof where, ds, source, c, f->line, field),
+                            number_problem(f->text), f->text, decimal_hint(f->text, f->len, decimal));
     }
-    x[col->feature] = (bp_real)v;
+    x[ds->columns[c].feature] = (bp_real)v;
     return BP_OK;
 }
 
 bp_status bp_dataset_encode_record(const bp_dataset *ds, const char *source, const bp_csv_field *f,
-                                   const size_t *where, bp_real *x, bp_encode_notes *notes,
-                                   bp_error *err)
+                                   const size_t *where, const bp_encode_rules *rules, bp_real *x,
+                                   bp_encode_notes *notes, bp_error *err)
 {
+    char decimal = rules && rules->decimal ? rules->decimal : '.';
     for (size_t c = 0; c < ds->n_columns; c++) {
         const bp_column *col = &ds->columns[c];
         if (col->kind != BP_COL_NUMERIC && col->kind != BP_COL_CATEGORICAL) continue;
         const bp_csv_field *cell = &f[where[c]];
+        size_t field = where[c] + 1;
         if (bp_csv_is_missing(cell->text, cell->len)) {
-            note_first(&notes->n_missing, &notes->first_missing, cell);
-            fill_cell(ds, col, cell, x); /* NaN: the scaler fills the mean */
+            char at[300];
+            if (rules && rules->missing == BP_MISSING_ERROR)
+                return bp_error_set(err, BP_ERR_DATA,
+                                    "%s: missing value '%.40s'; use --missing mean to fill it with the "
+                                    "training mean, or --missing drop to skip the row",
+                                    bp_dataset_cell_where(at, sizeof at, ds, source, c, cell->line, field),
+                                    cell->text);
+            note_first(&notes->n_missing, &notes->first_missing, cell, field);
+            fill_cell(ds, col, cell, decimal, x); /* NaN: the scaler fills the mean */
             continue;
         }
         if (col->kind == BP_COL_NUMERIC) {
-            bp_status st = encode_numeric(col, c, source, cell, x, err);
+            bp_status st = encode_numeric(ds, c, source, cell, field, decimal, x, err);
             if (st != BP_OK) return st;
             continue;
         }
         if (bp_strmap_find(&col->categories, cell->text, cell->len) == (size_t)-1)
-            note_first(&notes->n_unseen, &notes->first_unseen, cell);
-        fill_cell(ds, col, cell, x); /* an unseen category: all zeros */
+            note_first(&notes->n_unseen, &notes->first_unseen, cell, field);
+        fill_cell(ds, col, cell, decimal, x); /* an unseen category: all zeros */
     }
     return BP_OK;
 }

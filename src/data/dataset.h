@@ -17,6 +17,7 @@ typedef enum bp_column_kind {
 /* Where a cell was seen: for messages that point at the file. */
 typedef struct bp_cell_pos {
     size_t line, column;
+    size_t field;             /* 1-based field of its record */
     char text[48];
 } bp_cell_pos;
 
@@ -26,6 +27,7 @@ typedef struct bp_column {
     size_t feature;           /* first feature of this column */
     bp_strmap categories;     /* categorical: category names, in feature order */
     size_t n_numbers, n_text, n_missing;
+    size_t n_other_decimal;   /* text cells that are numbers with the other decimal point */
     bp_cell_pos first_text;   /* first non-numeric cell */
     const char *first_text_problem; /* what is wrong with it as a number */
 } bp_column;
@@ -46,9 +48,16 @@ struct bp_dataset {
     size_t n_classes;
     size_t n_records;         /* data records in the file (header excluded) */
     size_t n_missing_rows;    /* records with a missing value in a used column */
-    size_t n_missing_cells;
+    size_t n_missing_cells;   /* in used columns, the target's included */
+    size_t n_feature_missing_rows, n_feature_missing_cells;
+    size_t n_dropped;         /* records left out by the missing-value policies */
+    size_t n_dropped_target;  /* ... of which their target is missing */
+    size_t n_filled;          /* missing feature cells of kept rows */
     size_t *groups;           /* per feature: 0 numeric, g > 0 one-hot group; or NULL */
-    bp_cell_pos missing_shown[BP_MISSING_SHOWN];
+    bp_cell_pos missing_shown[BP_MISSING_SHOWN];        /* the first missing feature cells */
+    bp_cell_pos target_missing_shown[BP_MISSING_SHOWN]; /* the first missing targets */
+    char delimiter, decimal;  /* the dialect the file was read with */
+    int header;
 };
 
 /* Lays the features out from the columns' kinds: each column's first
@@ -59,6 +68,18 @@ bp_status bp_dataset_place_features(bp_dataset *ds, bp_error *err);
 /* Column index named by text (a header name, or a 1-based number). */
 bp_status bp_dataset_find_column(const bp_dataset *ds, const char *text, size_t *column,
                                  bp_error *err);
+
+/* "SOURCE:LINE: field N (NAME)" or, without a header, "SOURCE:LINE: field N":
+ * where a cell is, for messages (column is the cell's column of ds). */
+const char *bp_dataset_cell_where(char *buf, size_t size, const bp_dataset *ds, const char *source,
+                                  size_t column, size_t line, size_t field);
+
+/* How to read the cells of a new file. */
+typedef struct bp_encode_rules {
+    char decimal;        /* '.' or ',' */
+    bp_missing missing;  /* ERROR: a missing cell is BP_ERR_DATA; otherwise it is
+                            encoded as NaN (which the scaler fills) and counted */
+} bp_encode_rules;
 
 /* What encoding rows of a new file met that training had not. */
 typedef struct bp_encode_notes {
@@ -71,9 +92,10 @@ typedef struct bp_encode_notes {
 /* Encodes one record of a new file with ds's schema into x (n_features
  * values), as the loader encoded the training rows. where[c] is the index in
  * f of column c's field; only feature columns are read. A non-number in a
- * numeric column is BP_ERR_DATA "SOURCE:LINE:COLUMN: ...". */
+ * numeric column is BP_ERR_DATA "SOURCE:LINE: field N (NAME): ...". rules
+ * may be NULL: '.' decimals, missing cells encoded as NaN. */
 bp_status bp_dataset_encode_record(const bp_dataset *ds, const char *source, const bp_csv_field *f,
-                                   const size_t *where, bp_real *x, bp_encode_notes *notes,
-                                   bp_error *err);
+                                   const size_t *where, const bp_encode_rules *rules, bp_real *x,
+                                   bp_encode_notes *notes, bp_error *err);
 
 #endif

@@ -46,7 +46,7 @@ bp_status bp_model_encode_row(const bp_model *m, const char *const *fields, size
         where[c] = has_target || c < ds->target ? c : c == ds->target ? (size_t)-1 : c - 1;
     bp_encode_notes notes;
     memset(&notes, 0, sizeof notes);
-    if (st == BP_OK) st = bp_dataset_encode_record(ds, "row", f, where, x, &notes, err);
+    if (st == BP_OK) st = bp_dataset_encode_record(ds, "row", f, where, NULL, x, &notes, err);
     if (st == BP_OK && unseen) *unseen = notes.n_unseen;
     free(f);
     free(where);

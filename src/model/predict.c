@@ -18,6 +18,8 @@ void bp_predict_defaults(bp_predict_options *o)
 {
     memset(o, 0, sizeof *o);
     o->header = -1;
+    o->missing = BP_MISSING_MEAN; /* what the model's scaler has always done */
+    o->missing_target = BP_MISSING_TARGET_AUTO;
 }
 
 /* Scales the encoded row in m->row and runs the network on it. */
@@ -36,23 +38,28 @@ static void predict_encoded(bp_model *m, bp_prediction *p)
 
 /* The row's own target value, when it has a usable one; an unusable one is
  * an error only when it is needed (evaluation). */
-static bp_status read_actual(const bp_model *m, const char *source, const bp_csv_field *cell, int need,
-                             bp_prediction *p, bp_error *err)
+/* field is the cell's 1-based field in its record; decimal the file's. */
+static bp_status read_actual(const bp_model *m, const char *source, const bp_csv_field *cell, size_t field,
+                             char decimal, int need, bp_prediction *p, bp_error *err)
 {
     const bp_dataset *ds = m->schema;
     double v;
+    char where[300];
+    bp_dataset_cell_where(where, sizeof where, ds, source, ds->target, cell->line, field);
     if (bp_csv_is_missing(cell->text, cell->len)) {
         if (!need) return BP_OK;
-        return bp_error_set(err, BP_ERR_DATA, "%s:%zu:%zu: missing target value", source, cell->line,
-                            cell->column);
+        return bp_error_set(err, BP_ERR_DATA,
+                            "%s: missing target value '%.40s'; use --missing-target drop to leave "
+                            "such rows out",
+                            where, cell->text);
     }
     if (ds->task == BP_TASK_REGRESSION) {
-        if (bp_csv_parse_number(cell->text, cell->len, &v)) {
+        if (bp_csv_parse_number_with(cell->text, cell->len, decimal, &v)) {
             p->actual_value = (bp_real)v;
             p->has_actual = 1;
         } else if (need) {
-            return bp_error_set(err, BP_ERR_DATA, "%s:%zu:%zu: non-numeric target value '%.40s'", source,
-                                cell->line, cell->column, cell->text);
+            return bp_error_set(err, BP_ERR_DATA, "%s: non-numeric target value '%.40s'", where,
+                                cell->text);
         }
         return BP_OK;
     }
@@ -61,9 +68,8 @@ static bp_status read_actual(const bp_model *m, const char *source, const bp_csv
         p->actual = k;
         p->has_actual = 1;
     } else if (need) {
-        return bp_error_set(err, BP_ERR_DATA,
-                            "%s:%zu:%zu: class '%.40s' is not one of the model's %zu classes", source,
-                            cell->line, cell->column, cell->text, ds->n_classes);
+        return bp_error_set(err, BP_ERR_DATA, "%s: class '%.40s' is not one of the model's %zu classes",
+                            where, cell->text, ds->n_classes);
     }
     return BP_OK;
 }
@@ -97,11 +103,13 @@ bp_status bp_model_predict_row(bp_model *m, const char *const *fields, size_t n_
         m->fields[i] = f;
     }
     bp_encode_notes notes = {0};
-    bp_status st = bp_dataset_encode_record(ds, "row", m->fields, m->where, m->row, &notes, err);
+    bp_status st = bp_dataset_encode_record(ds, "row", m->fields, m->where, NULL, m->row, &notes, err);
     if (st != BP_OK) return st;
     out->line = 1;
     predict_encoded(m, out);
-    if (has_target) st = read_actual(m, "row", &m->fields[m->where[ds->target]], 0, out, err);
+    if (has_target)
+        st = read_actual(m, "row", &m->fields[m->where[ds->target]], m->where[ds->target] + 1, '.', 0,
+                         out, err);
     if (unseen) *unseen = notes.n_unseen;
     return st;
 }
@@ -117,7 +125,11 @@ typedef struct file_run {
     int header_hint;   /* the CSV rule's verdict on the first record */
     size_t n_fields;   /* fields in every record */
     int has_target;
-    size_t rows;
+    size_t rows;       /* rows predicted */
+    size_t records;    /* data records read, the dropped ones included */
+    bp_encode_rules rules;
+    int drop_features, drop_target;
+    size_t dropped, dropped_line;
     bp_encode_notes notes;
 } file_run;
 
@@ -187,6 +199,12 @@ static bp_status start_file(file_run *run, const bp_csv_field *f, size_t n, int 
     return BP_OK;
 }
 
+static bp_status drop_record(file_run *run, const bp_csv_field *f)
+{
+    if (run->dropped++ == 0) run->dropped_line = f[0].line;
+    return BP_OK;
+}
+
 static bp_status predict_record(void *ctx, size_t index, const bp_csv_field *f, size_t n, bp_error *err)
 {
     file_run *run = ctx;
@@ -204,13 +222,22 @@ static bp_status predict_record(void *ctx, size_t index, const bp_csv_field *f, 
     }
     bp_prediction p;
     memset(&p, 0, sizeof p);
-    p.row = run->rows;
+    p.row = run->records++;
     p.line = f[0].line;
-    bp_status st = bp_dataset_encode_record(ds, run->source, f, m->where, m->row, &run->notes, err);
+    const bp_csv_field *target = run->has_target ? &f[m->where[ds->target]] : NULL;
+    if (target && run->o->need_target && run->drop_target && bp_csv_is_missing(target->text, target->len))
+        return drop_record(run, f);
+    bp_encode_notes before = run->notes;
+    bp_status st = bp_dataset_encode_record(ds, run->source, f, m->where, &run->rules, m->row, &run->notes, err);
     if (st != BP_OK) return st;
+    if (run->drop_features && run->notes.n_missing != before.n_missing) {
+        run->notes = before; /* the row is not predicted: nothing was filled */
+        return drop_record(run, f);
+    }
     predict_encoded(m, &p);
-    if (run->has_target)
-        st = read_actual(m, run->source, &f[m->where[ds->target]], run->o->need_target, &p, err);
+    if (target)
+        st = read_actual(m, run->source, target, m->where[ds->target] + 1, run->rules.decimal,
+                         run->o->need_target, &p, err);
     if (st != BP_OK) return st;
     run->rows++;
     return run->fn ? run->fn(run->user, &p, err) : BP_OK;
@@ -228,6 +255,11 @@ static void summarise(const file_run *run, bp_predict_summary *s)
     s->missing = run->notes.n_missing;
     s->missing_line = run->notes.first_missing.line;
     s->missing_column = run->notes.first_missing.column;
+    s->unseen_field = run->notes.first_unseen.field;
+    s->missing_field = run->notes.first_missing.field;
+    s->dropped = run->dropped;
+    s->dropped_line = run->dropped_line;
+    s->decimal = run->rules.decimal;
 }
 
 bp_status bp_model_predict_file(bp_model *m, const char *path, const bp_predict_options *o,
@@ -246,16 +278,28 @@ bp_status bp_model_predict_file(bp_model *m, const char *path, const bp_predict_
     run.fn = fn;
     run.user = user;
     run.source = path;
+    run.rules.missing = o->missing == BP_MISSING_ERROR ? BP_MISSING_ERROR : BP_MISSING_MEAN;
+    run.drop_features = o->missing == BP_MISSING_DROP;
+    run.drop_target = o->missing_target == BP_MISSING_TARGET_DROP ||
+                      (o->missing_target == BP_MISSING_TARGET_AUTO && run.drop_features);
     bp_csv_reader *reader;
     bp_status st = bp_csv_open(&reader, path, err);
     if (st != BP_OK) return st;
-    bp_csv_dialect dialect = {o->delimiter, o->header};
+    bp_csv_dialect dialect = {o->delimiter, o->header, o->decimal};
     st = bp_csv_detect(reader, &dialect, err);
     run.header_hint = dialect.header > 0;
+    run.rules.decimal = dialect.decimal;
     if (st == BP_OK) st = bp_csv_scan(reader, &dialect, predict_record, &run, err);
     bp_csv_close(reader);
-    if (st == BP_OK && run.rows == 0) st = bp_error_set(err, BP_ERR_DATA, "%s: no data rows", path);
-    if (summary) summarise(&run, summary);
+    if (st == BP_OK && run.rows == 0 && run.dropped)
+        st = bp_error_set(err, BP_ERR_DATA, "%s: every row was left out for a missing value (%zu rows)",
+                          path, run.dropped);
+    else if (st == BP_OK && run.rows == 0)
+        st = bp_error_set(err, BP_ERR_DATA, "%s: no data rows", path);
+    if (summary) {
+        summarise(&run, summary);
+        summary->delimiter = dialect.delimiter;
+    }
     return st;
 }
 
