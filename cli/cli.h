@@ -55,6 +55,21 @@ void cli_training_defaults(cli_training *t);
 int cli_read_training(const cli_args *args, cli_training *t);
 extern const char cli_training_help[];
 
+/* The --help lines of the options that say how a training file is read
+ * (cli/loading.c), shared by cv and train. */
+#define CLI_READING_HELP \
+    "  --delimiter C            field delimiter: , ; tab | space (detected)\n" \
+    "  --decimal C              decimal point of numbers: . or , (detected: , in a\n" \
+    "                           ;-separated file with numbers like 7,4)\n" \
+    "  --header, --no-header    whether the first row names the columns (detected)\n" \
+    "  --missing M              error, drop or mean: what to do with missing feature\n" \
+    "                           values (?, empty, NA, NaN): refuse the file, leave\n" \
+    "                           their rows out, or fill them with the column's mean\n" \
+    "                           (a text column's most frequent value) (error)\n" \
+    "  --missing-target M       error or drop: refuse the file or leave out the rows\n" \
+    "                           whose target is missing, whatever --missing does\n" \
+    "                           (auto: drop with --missing drop, error otherwise)\n"
+
 /* Options that say how to read a CSV file: --target, --ignore, --classes,
  * --delimiter, --header/--no-header, --missing, --missing-target, --decimal,
  * --task, --max-memory (default: the memory the system has available). */

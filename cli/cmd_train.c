@@ -52,17 +52,7 @@ static const char train_usage[] =
     "  --ignore COL[,COL...]    columns to leave out\n"
     "  --classes L1,L2,..       class order (default: sorted labels, numerically\n"
     "                           when every label is a number)\n"
-    "  --delimiter C            field delimiter: , ; tab | space (detected)\n"
-    "  --decimal C              decimal point of numbers: . or , (detected: , in a\n"
-    "                           ;-separated file with numbers like 7,4)\n"
-    "  --header, --no-header    whether the first row names the columns (detected)\n"
-    "  --missing M              error, drop or mean: what to do with missing feature\n"
-    "                           values (?, empty, NA, NaN): refuse the file, leave\n"
-    "                           their rows out, or fill them with the column's mean\n"
-    "                           (a text column's most frequent value) (error)\n"
-    "  --missing-target M       error or drop: refuse the file or leave out the rows\n"
-    "                           whose target is missing, whatever --missing does\n"
-    "                           (auto: drop with --missing drop, error otherwise)\n"
+    CLI_READING_HELP
     "  --max-memory SIZE        refuse a run that needs more memory, e.g. 512M or 4G\n"
     "  --help                   this text\n"
     "\n";
