@@ -63,7 +63,7 @@ tsan:
 	@chmod +x $(TSAN_BUILD)/bin/cc
 	@PATH="$(CURDIR)/$(TSAN_BUILD)/bin:$$PATH"; \
 	TSAN_OPTIONS='$(TSAN_RUN_OPTIONS) $(TSAN_OPTIONS)'; export PATH TSAN_OPTIONS; pass=0; fail=0; skip=0; \
-	for t in $(TSAN_BUILD)/tests/test_* $(filter-out $(TSAN_SKIP),$(wildcard tests/*.sh)); do \
+	for t in $(TEST_SRC:tests/%.c=$(TSAN_BUILD)/tests/%) $(filter-out $(TSAN_SKIP),$(wildcard tests/*.sh)); do \
 	    case $$t in *.sh) out=$$(BUILD=$(TSAN_BUILD) sh $$t 2>&1) ;; *) out=$$($$t 2>&1) ;; esac; \
 	    status=$$?; $(call tally_run,$$t,40); \
 	done; \

@@ -25,7 +25,7 @@ define run_emulated
 	@chmod +x $(2)/emulated/backprop
 	@$(2)/emulated/backprop --version >/dev/null 2>&1 || { echo "$(1): the command does not run"; exit 1; }
 	@pass=0; fail=0; skip=0; \
-	for t in $(2)/tests/test_* $(EMULATED_TESTS); do \
+	for t in $(TEST_SRC:tests/%.c=$(2)/tests/%) $(EMULATED_TESTS); do \
 	    case $$t in *.sh) out=$$(BUILD=$(2)/emulated sh $$t 2>&1) ;; *) out=$$($(3) $$t 2>&1) ;; esac; \
 	    status=$$?; $(call tally_run,$$t [$(1)],30); \
 	done; \
