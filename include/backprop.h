@@ -234,6 +234,41 @@ typedef struct bp_epoch_report {
 /* Called after each epoch; return nonzero to stop training early. */
 typedef int (*bp_epoch_fn)(void *user, const bp_epoch_report *report);
 
+/* The reduce step of a training step (gradient of the batch -> reduce ->
+ * optimiser step). With shards = S > 1 each batch of n rows is cut into S
+ * shards, shard i holding the batch's rows [i*n/S, (i+1)*n/S): boundaries
+ * that depend on n and S only. Each shard's part is the sum over its rows
+ * (not the mean) of the loss gradient, in the network's parameter layout,
+ * and of the loss; the batch's gradient is the sum of the S parts, in the
+ * fixed order of bp_reduce_tree, divided by n. The model then depends on S
+ * but not on who computed which shard. */
+typedef struct bp_grad_part {
+    bp_real *grad;      /* n_params summed gradients */
+    double loss;        /* summed loss of the shard's rows */
+    size_t rows;        /* rows in the shard (0 for an empty one) */
+} bp_grad_part;
+
+/* A reducer is given the parts of shards [first, first + count) of n_shards,
+ * computed here, and must leave in total the sum of all n_shards parts in
+ * bp_reduce_tree's order (for example: exchange the parts with the other
+ * processes, then bp_reduce_tree over all of them). A status other than
+ * BP_OK stops training with that error. */
+typedef bp_status (*bp_reduce_fn)(void *ctx, const bp_grad_part *parts, size_t first, size_t count,
+                                  size_t n_shards, size_t n_params, bp_grad_part *total,
+                                  bp_error *err);
+
+typedef struct bp_reducer {
+    bp_reduce_fn fn;
+    void *ctx;          /* passed to fn */
+    size_t first;       /* the first shard computed here */
+    size_t count;       /* how many shards are computed here (>= 1) */
+} bp_reducer;
+
+/* total = the sum of parts[0 .. n-1] as a balanced tree whose shape depends
+ * on n only: neighbours are added in pairs, level by level, an odd last
+ * part going up alone. total->grad must not be any part's buffer. */
+void bp_reduce_tree(const bp_grad_part *parts, size_t n, size_t n_params, bp_grad_part *total);
+
 typedef struct bp_train_options {
     double learning_rate;   /* 0.3 */
     size_t epochs;          /* 500 */
@@ -262,6 +297,14 @@ typedef struct bp_train_options {
                                stop after the current batch, saving a checkpoint
                                when one is configured; bp_train then returns
                                BP_ERR_INTERRUPTED */
+    size_t shards;          /* cut each batch into this many shards whose parts
+                               are reduced (bp_grad_part); 0 or 1 = no cut */
+    const bp_reducer *reducer; /* reduces the parts computed here with those
+                               computed elsewhere; NULL = all shards here,
+                               summed by bp_reduce_tree. Needs batches of more
+                               than one row and a step through the gradient:
+                               the paths that step straight into the weights
+                               are not taken */
 } bp_train_options;
 
 /* The tutorial's settings: lr 0.3, 500 epochs, online SGD, squared error. */

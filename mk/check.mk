@@ -57,6 +57,8 @@ tsan:
 	@$(MAKE) --no-print-directory BUILD=$(TSAN_BUILD) SAN=1 OPT='-O1 -g' \
 	    SANITIZE='$(TSAN_SANITIZE)' all tests examples >/dev/null
 	@mkdir -p $(TSAN_BUILD)/bin
+	@# the README's quickstart saves its model in build/, as after a plain `make`
+	@mkdir -p $(BUILD)
 	@cc=$$(command -v $(CC)); { echo '#!/bin/sh'; \
 	    echo 'case " $$* " in *libbackprop.a*) exec '"$$cc"' $(TSAN_SANITIZE) "$$@" ;; esac'; \
 	    echo 'exec '"$$cc"' "$$@"'; } >$(TSAN_BUILD)/bin/cc

@@ -93,6 +93,7 @@ typedef struct split_pass {
     size_t count, grain, parts;
     bp_net *net;
     size_t layer, n_rows, width;
+    bp_real scale;
     bp_real *data;
     const bp_real *other;
 } split_pass;
@@ -135,10 +136,10 @@ static void times_derivative_part(const split_pass *pass, size_t begin, size_t e
                         end - begin);
 }
 
-/* Columns [begin, end) of the mean over the rows of the deltas. */
+/* Columns [begin, end) of the sum over the rows of the deltas, times scale. */
 static void bias_gradient_part(const split_pass *pass, size_t begin, size_t end)
 {
-    const bp_real scale = (bp_real)1 / (bp_real)pass->n_rows;
+    const bp_real scale = pass->scale;
     bp_real *gb = pass->data + begin;
     size_t cols = end - begin;
     for (size_t j = 0; j < cols; j++) gb[j] = 0;
@@ -179,11 +180,12 @@ static void forward_layer(bp_net *net, bp_batch_ws *ws, size_t l, const bp_real 
     run_split(ws, &pass, n * n_out);
 }
 
-/* Mean over the batch of layer l's deltas: the bias gradient. */
-static void bias_gradient(bp_batch_ws *ws, const bp_real *d, size_t n, size_t n_out, bp_real *gb)
+/* Sum over the batch of layer l's deltas, times scale: the bias gradient. */
+static void bias_gradient(bp_batch_ws *ws, const bp_real *d, size_t n, size_t n_out, bp_real scale,
+                          bp_real *gb)
 {
     split_pass pass = {.run = bias_gradient_part, .count = n_out, .grain = BP_VEC, .n_rows = n,
-                       .width = n_out, .data = gb, .other = d};
+                       .width = n_out, .scale = scale, .data = gb, .other = d};
     run_split(ws, &pass, n * n_out);
 }
 
@@ -216,12 +218,14 @@ static void weight_product(bp_net *net, bp_batch_ws *ws, size_t l, size_t n, bp_
             in, n_in, accumulate ? 1 : 0, gW, n_in);
 }
 
-/* Gradient of layer l from its deltas; then the deltas of layer l - 1. */
-static void backward_layer(bp_net *net, bp_batch_ws *ws, size_t l, size_t n, bp_real *grad)
+/* Gradient of layer l from its deltas, times scale; then the deltas of
+ * layer l - 1. */
+static void backward_layer(bp_net *net, bp_batch_ws *ws, size_t l, size_t n, bp_real scale,
+                           bp_real *grad)
 {
     size_t n_out = net->width[l + 1];
-    weight_product(net, ws, l, n, (bp_real)1 / (bp_real)n, grad + net->w_offset[l], 0);
-    bias_gradient(ws, ws->delta + ws->offset[l], n, n_out, grad + net->b_offset[l]);
+    weight_product(net, ws, l, n, scale, grad + net->w_offset[l], 0);
+    bias_gradient(ws, ws->delta + ws->offset[l], n, n_out, scale, grad + net->b_offset[l]);
     if (l > 0) deltas_below(net, ws, l, n);
 }
 
@@ -246,7 +250,7 @@ static void sgd_layer(bp_net *net, bp_batch_ws *ws, size_t l, size_t n, bp_real 
     if (ws->panels_live) panel_step(net, ws, l, n, -lr / (bp_real)n);
     else weight_product(net, ws, l, n, -lr / (bp_real)n, bp_net_weights(net, l), 1);
     bp_real *b = bp_net_bias(net, l);
-    bias_gradient(ws, ws->delta + ws->offset[l], n, n_out, ws->bias_step);
+    bias_gradient(ws, ws->delta + ws->offset[l], n, n_out, (bp_real)1 / (bp_real)n, ws->bias_step);
     for (size_t j = 0; j < n_out; j++) b[j] -= lr * ws->bias_step[j];
 }
 
@@ -300,7 +304,14 @@ static double forward_and_output_deltas(bp_net *net, bp_batch_ws *ws, size_t n, 
 double bp_batch_gradient(bp_net *net, bp_batch_ws *ws, size_t n, bp_loss loss, bp_real *grad)
 {
     double sum = forward_and_output_deltas(net, ws, n, loss);
-    for (size_t l = net->n_layers; l-- > 0;) backward_layer(net, ws, l, n, grad);
+    for (size_t l = net->n_layers; l-- > 0;) backward_layer(net, ws, l, n, (bp_real)1 / (bp_real)n, grad);
+    return sum;
+}
+
+double bp_batch_gradient_sum(bp_net *net, bp_batch_ws *ws, size_t n, bp_loss loss, bp_real *grad)
+{
+    double sum = forward_and_output_deltas(net, ws, n, loss);
+    for (size_t l = net->n_layers; l-- > 0;) backward_layer(net, ws, l, n, 1, grad);
     return sum;
 }
 

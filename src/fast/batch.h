@@ -43,6 +43,10 @@ bp_status bp_batch_predict(bp_net *net, const bp_real *x, const size_t *rows, si
  * returns the summed loss of the batch. */
 double bp_batch_gradient(bp_net *net, bp_batch_ws *ws, size_t n, bp_loss loss, bp_real *grad);
 
+/* As bp_batch_gradient, but the gradient summed over the rows, not their
+ * mean: one shard's part of a batch (backprop.h, bp_grad_part). */
+double bp_batch_gradient_sum(bp_net *net, bp_batch_ws *ws, size_t n, bp_loss loss, bp_real *grad);
+
 /* As bp_batch_gradient, followed by a plain SGD step of rate lr (without
  * L2), but the step goes straight into the weights, layer by layer, with
  * no gradient buffer: the same step up to rounding. Returns the summed loss. */

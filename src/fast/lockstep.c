@@ -91,6 +91,8 @@ int bp_lockstep_applies(const bp_train_options *o, const bp_activation *acts, si
     if (!bp_lockstep_accepts_loss(o->loss) || !bp_lockstep_accepts_optimizer(o->optimizer)) return 0;
     for (size_t l = 0; l < n_layers; l++)
         if (!bp_lockstep_accepts_activation(acts[l])) return 0;
+    /* The lanes step straight into the weights: no reduce step. */
+    if (o->reducer || o->shards > 1) return 0;
     return o->batch_size == 1 && o->l2 == 0 && !o->shuffle && o->validation <= 0 && !o->on_epoch &&
            !o->checkpoint && !o->resume;
 }

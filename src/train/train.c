@@ -5,6 +5,7 @@
 
 #include "fast/batch.h"
 #include "train/checkpoint.h"
+#include "train/reduce.h"
 #include "train/train.h"
 #include "util/error.h"
 #include "core/loss.h"
@@ -57,6 +58,11 @@ typedef struct trainer {
     double best_val;        /* best validation loss so far */
     size_t since_best;      /* epochs since it */
     bp_batch_ws ws;         /* matrices for batches of more than one row */
+    size_t shards;          /* shards per batch; 1 = the batch whole */
+    size_t first, count;    /* the shards computed here */
+    bp_grad_part *parts;    /* their parts, count of them */
+    bp_status failure;      /* why a step could not finish (the reducer's error) */
+    bp_error *err;
 } trainer;
 
 static double now_seconds(void)
@@ -64,6 +70,24 @@ static double now_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Shards and a reducer need the gradient of a batch of several rows. */
+static bp_status check_reduce(const bp_train_options *o, bp_error *err)
+{
+    if (o->shards > BP_MAX_SHARDS)
+        return bp_error_set(err, BP_ERR_ARG, "%zu shards: at most %zu", o->shards, BP_MAX_SHARDS);
+    if (!o->reducer && o->shards <= 1) return BP_OK;
+    if (o->batch_size == 1)
+        return bp_error_set(err, BP_ERR_ARG, "shards and a reducer need batches of more than one row");
+    if (!o->reducer) return BP_OK;
+    size_t shards = o->shards ? o->shards : 1;
+    if (!o->reducer->fn) return bp_error_set(err, BP_ERR_ARG, "the reducer has no function");
+    if (o->reducer->count == 0 || o->reducer->first >= shards ||
+        o->reducer->count > shards - o->reducer->first)
+        return bp_error_set(err, BP_ERR_ARG, "the reducer's shards %zu to %zu are not among the %zu",
+                            o->reducer->first + 1, o->reducer->first + o->reducer->count, shards);
+    return BP_OK;
 }
 
 static bp_status check_options(const bp_net *net, const bp_samples *s,
@@ -94,6 +118,8 @@ static bp_status check_options(const bp_net *net, const bp_samples *s,
     if (!(o->validation >= 0 && o->validation < 1))
         return bp_error_set(err, BP_ERR_ARG, "validation fraction must be in [0, 1)");
     if (!(o->decay >= 0) || !isfinite(o->decay)) return bp_error_set(err, BP_ERR_ARG, "decay must be >= 0");
+    bp_status st = check_reduce(o, err);
+    if (st != BP_OK) return st;
     return bp_loss_check_pairing(o->loss, net->act[net->n_layers - 1], n_out, err);
 }
 
@@ -105,6 +131,9 @@ static void trainer_free(trainer *t)
     free(t->grad);
     free(t->decays);
     free(t->best);
+    if (t->parts)
+        for (size_t i = 0; i < t->count; i++) free(t->parts[i].grad);
+    free(t->parts);
     bp_optim_free(&t->optim);
     bp_batch_ws_free(&t->ws);
 }
@@ -131,12 +160,35 @@ static bp_status split_validation(trainer *t, bp_rng *rng, bp_error *err)
     return BP_OK;
 }
 
+/* Whether each batch's gradient goes through the reduce step: cut into
+ * shards, or summed with parts computed elsewhere. */
+static int reduces(const bp_train_options *o)
+{
+    return o->shards > 1 || o->reducer;
+}
+
 /* Plain SGD without L2 steps in place, with no gradient buffer: one row at
  * a time the tutorial's way, or a batch at a time straight from the
  * products (and, in batches, with the weights as panel matrices). */
 static int steps_in_place(const bp_train_options *o)
 {
-    return o->optimizer == BP_OPT_SGD && o->l2 == 0;
+    return o->optimizer == BP_OPT_SGD && o->l2 == 0 && !reduces(o);
+}
+
+/* One part per shard computed here. */
+static bp_status parts_init(trainer *t, bp_error *err)
+{
+    const bp_train_options *o = t->o;
+    t->shards = o->shards > 1 ? o->shards : 1;
+    t->first = o->reducer ? o->reducer->first : 0;
+    t->count = o->reducer ? o->reducer->count : t->shards;
+    t->parts = calloc(t->count, sizeof *t->parts);
+    if (!t->parts) return bp_error_nomem(err, "gradient parts");
+    for (size_t i = 0; i < t->count; i++) {
+        t->parts[i].grad = malloc(t->net->n_params * sizeof *t->parts[i].grad);
+        if (!t->parts[i].grad) return bp_error_nomem(err, "gradient parts");
+    }
+    return BP_OK;
 }
 
 static bp_status trainer_init(trainer *t, bp_net *net, const bp_samples *s,
@@ -172,7 +224,7 @@ static bp_status trainer_init(trainer *t, bp_net *net, const bp_samples *s,
         st = bp_optim_init(&t->optim, o, net->n_params, t->decays, err);
         if (st != BP_OK) return st;
     }
-    return BP_OK;
+    return reduces(o) ? parts_init(t, err) : BP_OK;
 }
 
 /* The expected outputs of a row: one-hot class, or the regression targets. */
@@ -249,6 +301,48 @@ static void gather_batch(trainer *t, const size_t *rows, size_t n)
     }
 }
 
+/* The parts of the shards computed here, of the batch of n rows. */
+static void shard_parts(trainer *t, const size_t *rows, size_t n)
+{
+    for (size_t k = 0; k < t->count; k++) {
+        size_t i = t->first + k;
+        size_t begin = bp_shard_begin(n, t->shards, i), end = bp_shard_begin(n, t->shards, i + 1);
+        bp_grad_part *part = &t->parts[k];
+        part->rows = end - begin;
+        if (part->rows == 0) {
+            memset(part->grad, 0, t->net->n_params * sizeof *part->grad);
+            part->loss = 0;
+            continue;
+        }
+        gather_batch(t, rows + begin, part->rows);
+        part->loss = bp_batch_gradient_sum(t->net, &t->ws, part->rows, t->o->loss, part->grad);
+    }
+}
+
+/* The reduce step: the mean gradient of the batch of n rows into t->grad,
+ * from the parts of all its shards; returns the summed loss, or NaN with
+ * t->failure set. */
+static double reduced_gradient(trainer *t, const size_t *rows, size_t n)
+{
+    shard_parts(t, rows, n);
+    size_t n_params = t->net->n_params;
+    bp_grad_part total = {t->grad, 0, 0};
+    if (t->o->reducer) {
+        const bp_reducer *r = t->o->reducer;
+        t->failure = r->fn(r->ctx, t->parts, t->first, t->count, t->shards, n_params, &total, t->err);
+        if (t->failure == BP_OK && total.rows != n)
+            t->failure = bp_error_set(t->err, BP_ERR_ARG,
+                                      "the reducer's total has %zu rows, but the batch %zu",
+                                      total.rows, n);
+        if (t->failure != BP_OK) return NAN;
+    } else {
+        bp_reduce_tree(t->parts, t->count, n_params, &total);
+    }
+    const bp_real scale = (bp_real)1 / (bp_real)n;
+    for (size_t j = 0; j < n_params; j++) t->grad[j] *= scale;
+    return total.loss;
+}
+
 /* Batches from position start; as online_rows. */
 static size_t batch_steps(trainer *t, double lr, size_t start, double *sum)
 {
@@ -259,7 +353,8 @@ static size_t batch_steps(trainer *t, double lr, size_t start, double *sum)
             *sum += bp_batch_sgd(t->net, &t->ws, n, t->o->loss, (bp_real)lr);
             if (!isfinite(*sum)) return pos;
         } else {
-            *sum += bp_batch_gradient(t->net, &t->ws, n, t->o->loss, t->grad);
+            *sum += t->parts ? reduced_gradient(t, t->order + pos, n)
+                             : bp_batch_gradient(t->net, &t->ws, n, t->o->loss, t->grad);
             if (!isfinite(*sum)) return pos;
             bp_optim_step(&t->optim, t->net->params, t->grad, lr);
         }
@@ -430,6 +525,7 @@ static bp_status run_epochs(trainer *t, bp_rng *rng, bp_error *err)
         t->partial = 0;
         if (o->shuffle && from == 0) bp_rng_shuffle(rng, t->order, t->n_train);
         size_t reached = t->batch > 1 ? batched_rows(t, lr, from, &sum) : online_rows(t, lr, from, &sum);
+        if (t->failure != BP_OK) return t->failure;
         if (!isfinite(sum) || !params_finite(t->net)) return diverged(t, epoch, reached, err);
         if (reached < t->n_train) { /* asked to stop */
             bp_status st = o->checkpoint ? save_checkpoint(t, rng, epoch, reached, sum, err) : BP_OK;
@@ -482,6 +578,10 @@ size_t bp_train_memory(size_t n_layers, const size_t *widths, size_t n_rows,
     if (o->optimizer != BP_OPT_SGD) copies += 1;
     if (o->optimizer == BP_OPT_ADAM) copies += 1;
     if (o->validation > 0) copies += 1;
+    if (reduces(o)) { /* the parts; a count past the limit is refused anyway */
+        size_t parts = o->reducer ? o->reducer->count : o->shards;
+        copies += parts < BP_MAX_SHARDS ? parts : BP_MAX_SHARDS;
+    }
     size_t bytes = mul_add(params, copies * sizeof(bp_real), 0);
     bytes = mul_add(units, 2 * sizeof(bp_real), bytes);
     bytes = mul_add(n_rows, 2 * sizeof(size_t), bytes);
@@ -535,6 +635,7 @@ bp_status bp_train(bp_net *net, const bp_samples *samples, const bp_train_option
     if (st != BP_OK) return st;
     trainer t;
     st = trainer_init(&t, net, samples, opts, rng, err);
+    t.err = err;
     if (st == BP_OK && opts->resume) st = resume(&t, rng, err);
     if (st == BP_OK) st = run_epochs(&t, rng, err);
     trainer_free(&t);
