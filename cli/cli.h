@@ -49,7 +49,7 @@ typedef struct cli_training {
 } cli_training;
 
 /* Number of options cli_add_training_options appends. */
-enum { CLI_TRAINING_OPTIONS = 21 };
+enum { CLI_TRAINING_OPTIONS = 23 };
 size_t cli_add_training_options(cli_option *options, size_t n);
 void cli_training_defaults(cli_training *t);
 int cli_read_training(const cli_args *args, cli_training *t);

@@ -17,9 +17,10 @@ static const char cv_usage[] =
     "  --folds K                number of folds (5)\n"
     "  --classes L1,L2,..       class order (default: sorted labels, numerically\n"
     "                           when every label is a number)\n"
-    "  --tutorial               scale over the whole file before splitting, exactly as\n"
-    "                           the tutorial does (default: the scaler is fitted on\n"
-    "                           each fold's training rows only)\n"
+    "  --tutorial               run exactly as the tutorial does: scale over the whole\n"
+    "                           file before splitting and keep the rows in order\n"
+    "                           (default: the scaler is fitted on each fold's training\n"
+    "                           rows only, and the rows are reshuffled every epoch)\n"
     "  --stratify               every fold keeps the class proportions\n"
     "  --task T                 classification or regression (classification);\n"
     "                           regression: linear output, mse, scaled target\n"
@@ -69,6 +70,8 @@ static int read_cv_options(cli_args *args, cv_config *c)
     c->cv.train.max_memory = c->load.max_memory;
     if ((v = cli_value(args, "folds")) && !cli_size("folds", v, 2, &c->cv.folds)) return 0;
     c->cv.scale_whole_file = cli_value(args, "tutorial") != NULL;
+    /* the tutorial trains on the rows in the file's order */
+    if (c->cv.scale_whole_file && !cli_value(args, "shuffle")) c->cv.train.shuffle = 0;
     c->cv.stratify = cli_value(args, "stratify") != NULL;
     c->report = cli_value(args, "report");
     if (c->report && strcmp(c->report, "-") == 0)

@@ -167,7 +167,26 @@ static void print_widths(const bp_net *net)
     for (size_t l = 0; l <= bp_net_layers(net); l++) printf("%s%zu", l ? "-" : "", bp_net_width(net, l));
 }
 
-static void print_summary(const bp_model *m, const bp_dataset *ds, const char *path)
+/* The settings chosen for the run rather than given: "auto -> value". */
+static void print_chosen(const bp_model *m, const cli_args *args)
+{
+    const bp_model_info *info = bp_model_get_info(m);
+    const bp_net *net = bp_model_net(m);
+    size_t n_layers = bp_net_layers(net);
+    bp_activation acts[BP_MAX_LAYERS];
+    for (size_t l = 0; l < n_layers; l++) acts[l] = bp_net_activation(net, l);
+    bp_init first = bp_init_for_layer(info->init, acts, n_layers, 0);
+    int same = 1;
+    for (size_t l = 1; l < n_layers; l++) same &= bp_init_for_layer(info->init, acts, n_layers, l) == first;
+    printf("Init: %s", info->init == BP_INIT_AUTO ? "auto \u2192 " : "");
+    for (size_t l = 0; l < (same ? 1 : n_layers); l++)
+        printf("%s%s", l ? "," : "", bp_init_name(bp_init_for_layer(info->init, acts, n_layers, l)));
+    printf("\nLearning rate: %s%.6g (%s)\n", cli_value(args, "lr") ? "" : "auto \u2192 ",
+           info->train.learning_rate, bp_optimizer_name(info->train.optimizer));
+    printf("Shuffled: %s\n", info->train.shuffle ? "every epoch" : "no (the file's order)");
+}
+
+static void print_summary(const bp_model *m, const bp_dataset *ds, const char *path, const cli_args *args)
 {
     const bp_model_info *info = bp_model_get_info(m);
     bp_load_info load;
@@ -183,7 +202,9 @@ static void print_summary(const bp_model *m, const bp_dataset *ds, const char *p
     }
     fputs("Network: ", stdout);
     print_widths(bp_model_net(m));
-    printf("\nEpochs: %zu\nFinal loss: %.6g (%s, mean per row)\n", info->epochs_run, info->final_loss,
+    putchar('\n');
+    print_chosen(m, args);
+    printf("Epochs: %zu\nFinal loss: %.6g (%s, mean per row)\n", info->epochs_run, info->final_loss,
            bp_loss_name(info->train.loss));
     if (bp_model_task(m) == BP_TASK_CLASSIFICATION)
         printf("Training accuracy: %.3f%%\n", info->train_accuracy);
@@ -328,7 +349,7 @@ static int train_and_save(train_config *c, const cli_args *args, train_run *run)
     if (st == BP_OK) st = bp_model_save(m, c->output, &err);
     int status = st != BP_OK ? cli_fail(&err) : history_ok ? EXIT_OK : EXIT_USAGE;
     if (st == BP_OK) {
-        print_summary(m, ds, c->output);
+        print_summary(m, ds, c->output, args);
         print_run_line(m, &progress, seconds_now() - start, quiet);
         if (status == EXIT_OK) status = report_held_out(c, m, ds);
         if (status == EXIT_OK && run->report.atomic)

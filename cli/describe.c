@@ -99,12 +99,29 @@ static void describe_activations(cli_settings *s, const cli_args *args, const bp
     }
 }
 
+/* --init auto as what it draws, layer by layer: "he,he,xavier". */
+static void describe_init(cli_settings *s, const cli_args *args, const bp_net_spec *net)
+{
+    cli_describe_text(s, args, "init", bp_init_name(net->init), NULL);
+    if (net->init != BP_INIT_AUTO || net->n_hidden >= BP_MAX_LAYERS) return;
+    cli_setting *it = &s->item[s->n - 1];
+    bp_activation acts[BP_MAX_LAYERS];
+    size_t n_layers = net->n_hidden + 1, len = 0;
+    for (size_t l = 0; l < net->n_hidden; l++) acts[l] = net->hidden_act ? net->hidden_act[l] : BP_ACT_SIGMOID;
+    acts[net->n_hidden] = net->output_act;
+    it->automatic = 1;
+    it->text[0] = '\0';
+    for (size_t l = 0; l < n_layers && len < sizeof it->text; l++)
+        len += (size_t)snprintf(it->text + len, sizeof it->text - len, "%s%s", l ? "," : "",
+                                bp_init_name(bp_init_for_layer(net->init, acts, n_layers, l)));
+}
+
 static void describe_network(cli_settings *s, const cli_args *args, const bp_net_spec *net)
 {
     describe_widths(s, args, net);
     describe_activations(s, args, net);
     cli_describe_text(s, args, "output-activation", bp_activation_name(net->output_act), NULL);
-    cli_describe_text(s, args, "init", bp_init_name(net->init), NULL);
+    describe_init(s, args, net);
 }
 
 void cli_describe_training(cli_settings *s, const cli_args *args, const bp_net_spec *net,
@@ -113,9 +130,12 @@ void cli_describe_training(cli_settings *s, const cli_args *args, const bp_net_s
     describe_network(s, args, net);
     cli_describe_text(s, args, "loss", bp_loss_name(t->loss), NULL);
     cli_describe_number(s, args, "lr", t->learning_rate);
+    if (!s->item[s->n - 1].given) s->item[s->n - 1].automatic = 1; /* bp_default_learning_rate */
     cli_describe_count(s, args, "epochs", t->epochs);
     cli_describe_count(s, args, "batch", t->batch_size);
     if (t->batch_size == 0) set_text(&s->item[s->n - 1], "all (the full batch)");
+    cli_describe_flag(s, args, "shuffle", t->shuffle);
+    if (args && cli_value(args, "no-shuffle")) s->item[s->n - 1].given = 1;
     cli_describe_text(s, args, "optimizer", bp_optimizer_name(t->optimizer), NULL);
     cli_describe_number(s, args, "momentum", t->momentum);
     cli_describe_number(s, args, "beta1", t->beta1);
@@ -230,6 +250,13 @@ void cli_json_settings(cli_json *j, const char *key, const cli_settings *s)
         else if (it->kind == CLI_SETTING_LIST) json_list(j, name, it);
         else cli_json_string(j, name, it->text);
     }
+    cli_json_array(j, "automatic");
+    for (size_t i = 0; i < s->n; i++) {
+        char name[64];
+        json_key(name, sizeof name, s->item[i].option);
+        if (s->item[i].automatic) cli_json_string(j, NULL, name);
+    }
+    cli_json_end(j);
     cli_json_end(j);
 }
 

@@ -712,8 +712,10 @@ static void write_setting(FILE *f, const cli_setting *it)
     fputs("<tr><td><code>--", f);
     put_html(f, it->option);
     fprintf(f, "</code></td><td class=\"%s\">", cls);
+    if (it->automatic) fputs("auto \u2192 ", f);
     put_html(f, it->text);
-    fprintf(f, "</td><td class=\"%s\">%s</td></tr>\n", cls, it->given ? "given" : "default");
+    fprintf(f, "</td><td class=\"%s\">%s</td></tr>\n", cls,
+            it->given ? "given" : it->automatic ? "chosen for this run" : "default");
 }
 
 static void write_settings_section(FILE *f, const cli_report *r)

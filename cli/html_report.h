@@ -21,6 +21,7 @@ typedef struct cli_setting {
     cli_setting_kind kind;
     int unset;            /* no value: the text says what happens instead */
     int given;            /* set on the command line (not a default) */
+    int automatic;        /* chosen to fit the configuration: shown "auto -> value" */
     int numeric_list;     /* a LIST of numbers */
     double number;
     size_t count;

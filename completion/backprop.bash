@@ -38,7 +38,7 @@ _backprop_values()
     --output-activation) echo "sigmoid softmax linear" ;;
     --loss) echo "sse xent mse" ;;
     --format) echo "text json csv" ;;
-    --init) echo "uniform xavier he" ;;
+    --init) echo "uniform xavier he auto" ;;
     --optimizer) echo "sgd momentum nesterov adam" ;;
     --schedule) echo "constant step invtime" ;;
     --scale) echo "minmax standard none" ;;

@@ -105,10 +105,17 @@ typedef enum bp_init {
     BP_INIT_UNIFORM = 0, /* the tutorial's uniform [0,1), weights and bias */
     BP_INIT_XAVIER,      /* Glorot uniform in +-sqrt(6/(fan_in+fan_out)), bias 0 */
     BP_INIT_HE,          /* He normal, std sqrt(2/fan_in), bias 0 */
+    BP_INIT_AUTO,        /* by each layer's activation (bp_init_for_layer) */
     BP_INIT_COUNT        /* not an init: the number of them */
 } bp_init;
 
 const char *bp_init_name(bp_init init);
+/* What BP_INIT_AUTO draws for one layer of a network whose weight layers
+ * have the activations acts[0 .. n_layers-1]: the tutorial's uniform when
+ * every layer is sigmoid (the tutorial's network, drawn as it draws it),
+ * else He for relu and leaky layers and Xavier for the others. Any other
+ * init is returned as it is. */
+bp_init bp_init_for_layer(bp_init init, const bp_activation *acts, size_t n_layers, size_t layer);
 bp_status bp_init_parse(const char *name, bp_init *out, bp_error *err);
 
 /* The loss that training minimises. */
@@ -195,6 +202,11 @@ typedef enum bp_optimizer {
 
 const char *bp_optimizer_name(bp_optimizer opt);
 bp_status bp_optimizer_parse(const char *name, bp_optimizer *out, bp_error *err);
+/* A learning rate that suits the optimiser when none is chosen: the
+ * tutorial's 0.3 for sgd; 0.03 for momentum and nesterov (the same step
+ * as sgd's once the velocity builds up with the default momentum 0.9);
+ * 0.001 for adam, as in Keras and PyTorch. */
+double bp_default_learning_rate(bp_optimizer opt);
 
 typedef enum bp_schedule {
     BP_SCHEDULE_CONSTANT = 0,
@@ -508,7 +520,7 @@ typedef struct bp_net_spec {
     const size_t *hidden;            /* their widths */
     const bp_activation *hidden_act; /* n_hidden activations, NULL = sigmoid */
     bp_activation output_act;        /* BP_ACT_SIGMOID */
-    bp_init init;                    /* BP_INIT_UNIFORM */
+    bp_init init;                    /* BP_INIT_AUTO */
 } bp_net_spec;
 
 /* Builds a network for n_inputs and n_outputs from a spec. */

@@ -23,7 +23,7 @@ void bp_cv_defaults(bp_cv_options *o)
     o->net.n_hidden = 1;
     o->net.hidden = tutorial_hidden;
     o->net.output_act = BP_ACT_SIGMOID;
-    o->net.init = BP_INIT_UNIFORM;
+    o->net.init = BP_INIT_AUTO; /* the tutorial's uniform for its all-sigmoid network */
     bp_train_defaults(&o->train);
 }
 

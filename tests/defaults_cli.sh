@@ -1,0 +1,79 @@
+#!/bin/sh
+# Defaults that fit the configuration: --init auto, a learning rate that
+# follows the optimiser, rows reshuffled every epoch (except cv --tutorial),
+# each shown as chosen in the summary and in JSON. Every file is made here.
+# Usage: BUILD=build sh tests/defaults_cli.sh
+. "$(dirname "$0")/sh/harness.sh"
+
+has() {
+    if grep -qF -- "$3" "$2"; then ok; else bad "$1: no '$3' in"; head -12 "$2"; fi
+}
+lacks() {
+    if grep -qF -- "$3" "$2"; then bad "$1: '$3' should not be there"; else ok; fi
+}
+run() {
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    status=$?
+    [ $status -eq 0 ] && ok || { bad "exit $status: $*"; head -3 "$TMP/err"; }
+}
+# json_true NAME EXPR: a Python expression over the document d in $TMP/out.
+json_true() {
+    if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$TMP/out"; then
+        ok; else bad "$1: not ($2)"; fi
+}
+
+# --- three classes told apart by the first two features
+awk 'BEGIN { srand(5); for (i = 0; i < 90; i++) { k = i % 3
+    printf "%.4f,%.4f,%.4f,c%d\n", k + rand() * 0.6, (k == 1) + rand() * 0.6, rand(), k } }' >"$TMP/three.csv"
+# --- a regression file sorted by its target: in file order, online SGD
+# ends fitted to the last rows only
+awk 'BEGIN { srand(3); for (i = 0; i < 300; i++) { a = rand(); b = rand(); c = rand()
+    printf "%.4f,%.4f,%.4f,%.4f\n", a, b, c, 10 * a + 5 * b * b + 3 * c + rand() } }' |
+    sort -t, -k4 -g >"$TMP/sorted.csv"
+
+# --- the summary says what was chosen
+run "$BP" train "$TMP/three.csv" -o "$TMP/m" --epochs 5
+has "tutorial network: its uniform draws" "$TMP/out" "Init: auto → uniform"
+has "sgd's rate" "$TMP/out" "Learning rate: auto → 0.3 (sgd)"
+has "shuffled by default" "$TMP/out" "Shuffled: every epoch"
+run "$BP" train "$TMP/three.csv" -o "$TMP/m" --epochs 5 --hidden 8 --activation relu --optimizer adam
+has "relu: He, then Xavier for the output" "$TMP/out" "Init: auto → he,xavier"
+has "adam's rate" "$TMP/out" "Learning rate: auto → 0.001 (adam)"
+run "$BP" train "$TMP/three.csv" -o "$TMP/m" --epochs 5 --optimizer momentum
+has "momentum's rate" "$TMP/out" "Learning rate: auto → 0.03 (momentum)"
+run "$BP" train "$TMP/three.csv" -o "$TMP/m" --epochs 5 --optimizer adam --lr 0.01 --init xavier --no-shuffle
+has "a given rate is not auto" "$TMP/out" "Learning rate: 0.01 (adam)"
+has "a given init is not auto" "$TMP/out" "Init: xavier"
+has "--no-shuffle" "$TMP/out" "Shuffled: no (the file's order)"
+expect_fail "--shuffle with --no-shuffle" "contradict" "$BP" train "$TMP/three.csv" -o "$TMP/m" --shuffle --no-shuffle
+expect_fail "--init of no kind" "init" "$BP" cv "$TMP/three.csv" --init warm
+
+# --- JSON: the values chosen, and which ones were
+run "$BP" cv --format json --quiet --epochs 5 --hidden 8 --activation relu --optimizer adam "$TMP/three.csv"
+json_true "lr resolved" "d['config']['lr'] == 0.001"
+json_true "init resolved per layer" "d['config']['init'] == 'he,xavier'"
+json_true "lr and init listed as chosen" "'lr' in d['config']['automatic'] and 'init' in d['config']['automatic']"
+json_true "shuffled" "d['config']['shuffle'] is True"
+run "$BP" cv --format json --quiet --epochs 5 --lr 0.1 --init he "$TMP/three.csv"
+json_true "given settings are not listed as chosen" "'lr' not in d['config']['automatic'] and 'init' not in d['config']['automatic']"
+run "$BP" cv --format json --quiet --tutorial --epochs 5 "$TMP/three.csv"
+json_true "cv --tutorial keeps the file's order" "d['config']['shuffle'] is False"
+run "$BP" cv --format json --quiet --tutorial --shuffle --epochs 5 "$TMP/three.csv"
+json_true "cv --tutorial --shuffle shuffles" "d['config']['shuffle'] is True"
+
+# --- a file sorted by its target trains well by default, and badly in order
+r2() { "$BP" eval "$1" "$TMP/sorted.csv" | awk '/^R2:/ { print $2 }'; }
+run "$BP" train "$TMP/sorted.csv" -o "$TMP/shuffled" --task regression --epochs 50 --quiet
+run "$BP" train "$TMP/sorted.csv" -o "$TMP/ordered" --task regression --epochs 50 --quiet --no-shuffle
+shuffled=$(r2 "$TMP/shuffled")
+ordered=$(r2 "$TMP/ordered")
+check "sorted file, shuffled: R2 $shuffled above 0.95" awk -v r="$shuffled" 'BEGIN { exit !(r > 0.95) }'
+check "sorted file, in order: R2 $ordered below 0.8" awk -v r="$ordered" 'BEGIN { exit !(r < 0.8) }'
+
+# --- the help names the choices
+"$BP" train --help >"$TMP/help"
+has "help: init auto" "$TMP/help" "he, auto"
+has "help: lr auto" "$TMP/help" "learning rate (auto: 0.3 for sgd"
+has "help: shuffle" "$TMP/help" "--shuffle, --no-shuffle"
+
+finish
