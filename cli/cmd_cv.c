@@ -22,8 +22,11 @@ static const char cv_usage[] =
     "                           (default: the scaler is fitted on each fold's training\n"
     "                           rows only, and the rows are reshuffled every epoch)\n"
     "  --stratify               every fold keeps the class proportions\n"
-    "  --task T                 classification or regression (classification);\n"
-    "                           regression: linear output, mse, scaled target\n"
+    "  --task T                 auto, classification or regression (auto: regression\n"
+    "                           when the target holds numbers with a fraction, or\n"
+    "                           more distinct whole numbers than 20 and than a tenth\n"
+    "                           of the rows); regression: linear output, mse, scaled\n"
+    "                           target\n"
     "  --quiet                  no progress line\n"
     "  --history FILE.csv       write the loss of every epoch of every fold\n"
     "  --report FILE.html       write a self-contained HTML report: learning curves,\n"
@@ -44,6 +47,7 @@ typedef struct cv_config {
     cli_training training;
     const char *report;  /* --report FILE.html, or NULL */
     int json;            /* --format json */
+    int task_chosen;     /* the task was chosen from the target */
 } cv_config;
 
 /* What a run ends with: the folds' results and the scores over every row. */
@@ -63,7 +67,6 @@ static int read_cv_options(cli_args *args, cv_config *c)
     c->file = args->positional[0];
     if (!cli_read_load_options(args, &c->load)) return 0;
     if (!cli_read_training(args, &c->training)) return 0;
-    cli_apply_task(args, c->load.task, &c->training);
     c->cv.net = c->training.net;
     c->cv.train = c->training.train;
     c->cv.scale = c->training.scale;
@@ -218,7 +221,7 @@ static void describe_cv(cli_settings *s, const cli_args *args, const cv_config *
     cli_settings_group(s, "Network and training");
     cli_describe_training(s, args, &c->cv.net, &c->cv.train, c->cv.scale, c->training.seed);
     cli_settings_group(s, "Reading the data");
-    cli_describe_load(s, args, &c->load);
+    cli_describe_load(s, args, &c->load, c->task_chosen);
 }
 
 static void add_figures(cli_report *r, const cv_outcome *o)
@@ -306,7 +309,7 @@ static int print_results(const cv_outcome *o, const cv_config *c, const cli_sett
 }
 
 /* Cross-validates and reports; the report file is open (or not wanted). */
-static int run_cv(const cv_config *c, cli_args *args, cli_report_file *rf, int argc, char **argv)
+static int run_cv(cv_config *c, cli_args *args, cli_report_file *rf, int argc, char **argv)
 {
     bp_error err;
     bp_rng rng;
@@ -316,6 +319,8 @@ static int run_cv(const cv_config *c, cli_args *args, cli_report_file *rf, int a
     bp_dataset *ds;
     if (bp_dataset_load(&ds, c->file, &c->load, &err) != BP_OK) return cli_fail(&err);
     cli_note_load(c->file, ds, &c->load);
+    c->task_chosen = c->load.task == BP_TASK_AUTO;
+    cli_apply_task(args, &c->load, ds, &c->cv.net, &c->cv.train);
     o.ds = ds;
     cli_progress progress;
     bp_cv_options cv = c->cv;

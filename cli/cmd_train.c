@@ -35,7 +35,7 @@ static const char train_usage[] =
     "\n"
     "output and data:\n"
     "  -o, --output MODEL       where to save the model (required)\n"
-    "  --task T                 classification or regression (classification)\n"
+    "  --task T                 auto, classification or regression (auto: see cv --help)\n"
     "  --quiet                  no progress line\n"
     "  --history FILE.csv       write the loss of every epoch\n"
     "  --report FILE.html       write a self-contained HTML report: learning curves,\n"
@@ -74,6 +74,7 @@ typedef struct train_config {
     double test_fraction;
     int stratify;
     size_t *order;           /* with --test-fraction: training rows, then held-out rows */
+    int task_chosen;         /* the task was chosen from the target */
 } train_config;
 
 static int read_train_options(const cli_args *args, train_config *c)
@@ -84,7 +85,6 @@ static int read_train_options(const cli_args *args, train_config *c)
     cli_training_defaults(&c->training);
     if (!cli_read_load_options(args, &c->load)) return 0;
     if (!cli_read_training(args, &c->training)) return 0;
-    cli_apply_task(args, c->load.task, &c->training);
     bp_model_defaults(&c->model);
     c->model.net = c->training.net;
     c->model.train = c->training.train;
@@ -227,7 +227,7 @@ static void describe_train(cli_settings *s, const cli_args *args, const train_co
     cli_settings_group(s, "Network and training");
     cli_describe_training(s, args, &c->model.net, &c->model.train, c->model.scale, c->training.seed);
     cli_settings_group(s, "Reading the data");
-    cli_describe_load(s, args, &c->load);
+    cli_describe_load(s, args, &c->load, c->task_chosen);
 }
 
 static void add_train_figures(cli_report *r, const bp_model *m, const bp_evaluation *ev, int held_out)
@@ -319,6 +319,8 @@ static int train_and_save(train_config *c, const cli_args *args, train_run *run)
     bp_dataset *ds;
     if (bp_dataset_load(&ds, c->file, &c->load, &err) != BP_OK) return cli_fail(&err);
     cli_note_load(c->file, ds, &c->load);
+    c->task_chosen = c->load.task == BP_TASK_AUTO;
+    cli_apply_task(args, &c->load, ds, &c->model.net, &c->model.train);
     if (!split_rows(c, ds, &rng, &err)) {
         bp_dataset_free(ds);
         return err.status ? cli_fail(&err) : EXIT_USAGE;

@@ -180,10 +180,12 @@ static void describe_memory(cli_settings *s, const cli_args *args, size_t bytes)
     else set_text(it, "the available memory, %s", size);
 }
 
-void cli_describe_load(cli_settings *s, const cli_args *args, const bp_load_options *load)
+void cli_describe_load(cli_settings *s, const cli_args *args, const bp_load_options *load,
+                       int task_chosen)
 {
     cli_describe_text(s, args, "task", load->task == BP_TASK_REGRESSION ? "regression" : "classification",
                       NULL);
+    s->item[s->n - 1].automatic = task_chosen;
     cli_describe_text(s, args, "target", load->target, "the last column");
     cli_describe_text(s, args, "ignore", load->ignore, "none");
     cli_describe_text(s, args, "classes", load->classes, "sorted labels");

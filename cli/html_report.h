@@ -44,7 +44,9 @@ void cli_settings_group(cli_settings *s, const char *title);
 /* Describes the network and training settings, then the data settings. */
 void cli_describe_training(cli_settings *s, const cli_args *args, const bp_net_spec *net,
                            const bp_train_options *train, bp_scale scale, const char *seed);
-void cli_describe_load(cli_settings *s, const cli_args *args, const bp_load_options *load);
+/* task_chosen: load->task was chosen from the target (shown as auto). */
+void cli_describe_load(cli_settings *s, const cli_args *args, const bp_load_options *load,
+                       int task_chosen);
 /* Command-specific settings. */
 void cli_describe_number(cli_settings *s, const cli_args *args, const char *option, double v);
 void cli_describe_count(cli_settings *s, const cli_args *args, const char *option, size_t v);

@@ -192,9 +192,13 @@ const char cli_training_help[] =
     "  --scale S                minmax (the tutorial's), standard, none\n"
     "  --seed S                 random seed, any non-negative integer (1)\n";
 
-void cli_apply_task(const cli_args *args, bp_task task, cli_training *t)
+void cli_apply_task(const cli_args *args, bp_load_options *load, const bp_dataset *ds,
+                    bp_net_spec *net, bp_train_options *train)
 {
-    if (task != BP_TASK_REGRESSION) return;
-    if (!cli_value(args, "output-activation")) t->net.output_act = BP_ACT_LINEAR;
-    if (!cli_value(args, "loss")) t->train.loss = BP_LOSS_MSE;
+    bp_load_info info;
+    bp_dataset_load_info(ds, &info);
+    load->task = info.task;
+    if (info.task != BP_TASK_REGRESSION) return;
+    if (!cli_value(args, "output-activation")) net->output_act = BP_ACT_LINEAR;
+    if (!cli_value(args, "loss")) train->loss = BP_LOSS_MSE;
 }

@@ -45,7 +45,7 @@ _backprop_values()
     --missing) echo "error drop mean" ;;
     --missing-target) echo "auto error drop" ;;
     --decimal) echo ". ," ;;
-    --task) echo "classification regression" ;;
+    --task) echo "auto classification regression" ;;
     --delimiter) echo "tab space ," ;;
     --batch) echo "all" ;;
     esac

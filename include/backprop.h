@@ -345,8 +345,17 @@ size_t bp_format_double(char *buf, size_t size, double x);
 
 typedef enum bp_task {
     BP_TASK_CLASSIFICATION = 0, /* the target is a class label (any string) */
-    BP_TASK_REGRESSION          /* the target is a number */
+    BP_TASK_REGRESSION,         /* the target is a number */
+    BP_TASK_AUTO                /* loading only: regression when every target is a
+                                   number and some have a fractional part, or they
+                                   are whole numbers with more distinct values than
+                                   BP_TASK_MAX_CLASSES and than a tenth of the
+                                   records; classification otherwise */
 } bp_task;
+
+/* The most distinct whole-number targets BP_TASK_AUTO reads as classes
+ * whatever the number of rows. */
+#define BP_TASK_MAX_CLASSES 20
 
 /* What to do with missing values ("", "?", "NA", "NaN", ...). */
 typedef enum bp_missing {
@@ -426,6 +435,11 @@ typedef struct bp_load_info {
     size_t missing_cells;    /* missing cells in the used columns, the target's included */
     size_t filled;           /* missing feature cells of kept rows (BP_MISSING_MEAN): NaN in
                                 the features, which the scaler fills with the training mean */
+    bp_task task;            /* classification or regression */
+    int task_chosen;         /* the task was BP_TASK_AUTO's choice */
+    size_t target_values;    /* distinct target values (as written) */
+    int target_numeric;      /* every target is a number */
+    int target_fractional;   /* some target has a fractional part */
 } bp_load_info;
 
 /* Fills info for a dataset read by bp_dataset_load (zeros for a model's schema). */

@@ -70,6 +70,50 @@ ordered=$(r2 "$TMP/ordered")
 check "sorted file, shuffled: R2 $shuffled above 0.95" awk -v r="$shuffled" 'BEGIN { exit !(r > 0.95) }'
 check "sorted file, in order: R2 $ordered below 0.8" awk -v r="$ordered" 'BEGIN { exit !(r < 0.8) }'
 
+# --- the task from the target
+awk 'BEGIN { srand(2); for (i = 0; i < 201; i++) { a = rand(); b = rand()
+    printf "%.3f,%.3f,%d\n", a, b, int(5000 + 20000 * a + 7000 * b + rand() * 3000) } }' >"$TMP/price.csv"
+awk 'BEGIN { srand(4); for (i = 0; i < 120; i++) { a = rand(); printf "%.3f,%.3f,%.2f\n", a, rand(), 3 * a + 0.5 } }' \
+    >"$TMP/fraction.csv"
+awk 'BEGIN { srand(6); for (i = 0; i < 400; i++) { a = rand(); printf "%.3f,%.3f,%d\n", a, rand(), int(a * 25) } }' \
+    >"$TMP/counts.csv"
+run "$BP" cv --quiet --epochs 5 "$TMP/price.csv"
+has "a price is regression" "$TMP/out" "Mean RMSE:"
+has "the note says why" "$TMP/err" "regression: the target holds 201 distinct numbers in 201 rows"
+has "the note names the flag" "$TMP/err" "--task classification"
+run "$BP" cv --quiet --epochs 2 --task classification "$TMP/price.csv"
+has "classes as many as rows: warned" "$TMP/err" "warning: $TMP/price.csv: 201 classes for 201 rows"
+has "the warning names the flag" "$TMP/err" "--task regression"
+run "$BP" cv --quiet --epochs 5 "$TMP/fraction.csv"
+has "numbers with a fraction are regression" "$TMP/err" "some with a fraction"
+run "$BP" cv --quiet --epochs 5 "$TMP/counts.csv"
+has "25 whole numbers over 400 rows are classes" "$TMP/out" "Mean Accuracy:"
+lacks "classes: no note" "$TMP/err" "regression"
+run "$BP" cv --quiet --epochs 5 "$TMP/three.csv"
+lacks "text labels: nothing to say" "$TMP/err" "note"
+run "$BP" cv --format json --quiet --epochs 5 "$TMP/price.csv"
+json_true "JSON: the task chosen" "d['task'] == 'regression' and d['config']['task'] == 'regression' and 'task' in d['config']['automatic']"
+run "$BP" cv --format json --quiet --epochs 5 --task regression "$TMP/price.csv"
+json_true "JSON: a given task is not chosen" "'task' not in d['config']['automatic']"
+run "$BP" train "$TMP/price.csv" -o "$TMP/price.model" --epochs 5
+run "$BP" eval "$TMP/price.model" "$TMP/price.csv"
+has "the model is a regression model" "$TMP/out" "RMSE:"
+expect_fail "--task of no kind" "--task must be auto, classification or regression" "$BP" cv --task cluster "$TMP/price.csv"
+
+# --- a long confusion matrix: whole in a pipe, cut on a terminal
+run "$BP" cv --quiet --epochs 1 --task classification "$TMP/price.csv"
+lines=$(grep -c '^ *[0-9]' "$TMP/out")
+check "a pipe gets all 201 rows of the matrix and of the table ($lines)" [ "$lines" -ge 402 ]
+lacks "a pipe: no note" "$TMP/out" "shown on a terminal"
+if command -v script >/dev/null 2>&1; then
+    script -qec "$BP cv --quiet --epochs 1 --task classification $TMP/price.csv" /dev/null >"$TMP/tty" 2>&1
+    has "a terminal: the cut is said" "$TMP/tty" "(201 classes: the first 16 shown on a terminal"
+    lines=$(grep -c '^ *[0-9]' "$TMP/tty")
+    check "a terminal: 16 rows of each ($lines)" [ "$lines" -le 40 ]
+else
+    skipped "script(1) is not installed: the terminal's cut was not checked"
+fi
+
 # --- the help names the choices
 "$BP" train --help >"$TMP/help"
 has "help: init auto" "$TMP/help" "he, auto"
