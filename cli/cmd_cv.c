@@ -1,5 +1,6 @@
 /* backprop cv: k-fold cross-validation, printed as the tutorial prints it. */
 #include "cli.h"
+#include "diagnostics.h"
 #include "html_report.h"
 
 #include <math.h>
@@ -59,6 +60,7 @@ typedef struct cv_outcome {
     bp_regression_metrics regression; /* regression, over every row */
     const cli_progress *progress;
     size_t *class_counts;             /* for --format json and --report */
+    cli_warnings warnings;
 } cv_outcome;
 
 static int read_cv_options(cli_args *args, cv_config *c)
@@ -204,6 +206,7 @@ static int print_json(const cv_outcome *o, const cli_settings *settings)
     for (size_t f = 0; f < o->res.folds; f++) json_fold(&j, o, f);
     cli_json_end(&j);
     json_summary(&j, o);
+    cli_json_diagnostics(&j, &o->warnings);
     cli_json_end(&j);
     if (!cli_json_finish(&j)) return cli_usage_error("internal error: malformed JSON"), EXIT_RUNTIME;
     return EXIT_OK;
@@ -211,7 +214,7 @@ static int print_json(const cv_outcome *o, const cli_settings *settings)
 
 /* -------------------------------------------------------------- report */
 
-static void describe_cv(cli_settings *s, const cli_args *args, const cv_config *c)
+static void describe_cv(cli_settings *s, const cli_args *args, const cv_config *c, const bp_dataset *ds)
 {
     memset(s, 0, sizeof *s);
     cli_settings_group(s, "Cross-validation");
@@ -219,7 +222,8 @@ static void describe_cv(cli_settings *s, const cli_args *args, const cv_config *
     cli_describe_flag(s, args, "stratify", c->cv.stratify);
     cli_describe_flag(s, args, "tutorial", c->cv.scale_whole_file);
     cli_settings_group(s, "Network and training");
-    cli_describe_training(s, args, &c->cv.net, &c->cv.train, c->cv.scale, c->training.seed);
+    cli_describe_training(s, args, &c->cv.net, &c->cv.train, c->cv.scale, c->training.seed,
+                          bp_dataset_features(ds), bp_dataset_classes(ds) ? bp_dataset_classes(ds) : 1);
     cli_settings_group(s, "Reading the data");
     cli_describe_load(s, args, &c->load, c->task_chosen);
 }
@@ -262,6 +266,7 @@ static int write_cv_report(cli_report_file *rf, const cv_outcome *o, const cv_co
     r.runs = o->res.folds;
     r.loss = c->cv.train.loss;
     r.network = network;
+    r.warnings = &o->warnings;
     add_figures(&r, o);
     if (o->res.values) {
         r.fold_regression = o->res.fold_regression;
@@ -337,9 +342,15 @@ static int run_cv(cv_config *c, cli_args *args, cli_report_file *rf, int argc, c
     if (st != BP_OK) status = cli_fail(&err);
     if (status == EXIT_OK)
         status = score_every_row(&o, c->json || c->report || !c->cv.scale_whole_file);
+    if (status == EXIT_OK) {
+        cli_diagnose_training(&o.warnings, o.res.fold_diagnostics, o.res.folds, &c->cv.train);
+        if (o.has_metrics)
+            cli_diagnose_predictions(&o.warnings, &o.metrics, ds, "rows (each by the fold that left it out)");
+    }
     cli_settings settings;
-    describe_cv(&settings, args, c);
+    describe_cv(&settings, args, c, ds);
     if (status == EXIT_OK) status = print_results(&o, c, &settings);
+    if (status == EXIT_OK) cli_warnings_print(&o.warnings);
     if (status == EXIT_OK && c->report && !write_cv_report(rf, &o, c, &settings, argc, argv))
         status = EXIT_USAGE;
     if (o.has_metrics) bp_metrics_free(&o.metrics);

@@ -100,34 +100,41 @@ static void describe_activations(cli_settings *s, const cli_args *args, const bp
 }
 
 /* --init auto as what it draws, layer by layer: "he,he,xavier". */
-static void describe_init(cli_settings *s, const cli_args *args, const bp_net_spec *net)
+static void describe_init(cli_settings *s, const cli_args *args, const bp_net_spec *net, size_t n_inputs,
+                          size_t n_outputs)
 {
     cli_describe_text(s, args, "init", bp_init_name(net->init), NULL);
     if (net->init != BP_INIT_AUTO || net->n_hidden >= BP_MAX_LAYERS) return;
     cli_setting *it = &s->item[s->n - 1];
     bp_activation acts[BP_MAX_LAYERS];
+    size_t widths[BP_MAX_LAYERS + 1];
     size_t n_layers = net->n_hidden + 1, len = 0;
     for (size_t l = 0; l < net->n_hidden; l++) acts[l] = net->hidden_act ? net->hidden_act[l] : BP_ACT_SIGMOID;
     acts[net->n_hidden] = net->output_act;
+    widths[0] = n_inputs;
+    for (size_t l = 0; l < net->n_hidden; l++) widths[l + 1] = net->hidden[l];
+    widths[n_layers] = n_outputs;
     it->automatic = 1;
     it->text[0] = '\0';
     for (size_t l = 0; l < n_layers && len < sizeof it->text; l++)
         len += (size_t)snprintf(it->text + len, sizeof it->text - len, "%s%s", l ? "," : "",
-                                bp_init_name(bp_init_for_layer(net->init, acts, n_layers, l)));
+                                bp_init_name(bp_init_for_layer(net->init, widths, acts, n_layers, l)));
 }
 
-static void describe_network(cli_settings *s, const cli_args *args, const bp_net_spec *net)
+static void describe_network(cli_settings *s, const cli_args *args, const bp_net_spec *net, size_t n_inputs,
+                             size_t n_outputs)
 {
     describe_widths(s, args, net);
     describe_activations(s, args, net);
     cli_describe_text(s, args, "output-activation", bp_activation_name(net->output_act), NULL);
-    describe_init(s, args, net);
+    describe_init(s, args, net, n_inputs, n_outputs);
 }
 
 void cli_describe_training(cli_settings *s, const cli_args *args, const bp_net_spec *net,
-                           const bp_train_options *t, bp_scale scale, const char *seed)
+                           const bp_train_options *t, bp_scale scale, const char *seed,
+                           size_t n_inputs, size_t n_outputs)
 {
-    describe_network(s, args, net);
+    describe_network(s, args, net, n_inputs, n_outputs);
     cli_describe_text(s, args, "loss", bp_loss_name(t->loss), NULL);
     cli_describe_number(s, args, "lr", t->learning_rate);
     if (!s->item[s->n - 1].given) s->item[s->n - 1].automatic = 1; /* bp_default_learning_rate */

@@ -43,7 +43,8 @@ void cli_settings_group(cli_settings *s, const char *title);
 
 /* Describes the network and training settings, then the data settings. */
 void cli_describe_training(cli_settings *s, const cli_args *args, const bp_net_spec *net,
-                           const bp_train_options *train, bp_scale scale, const char *seed);
+                           const bp_train_options *train, bp_scale scale, const char *seed,
+                           size_t n_inputs, size_t n_outputs);
 /* task_chosen: load->task was chosen from the target (shown as auto). */
 void cli_describe_load(cli_settings *s, const cli_args *args, const bp_load_options *load,
                        int task_chosen);
@@ -113,6 +114,7 @@ typedef struct cli_report {
     const size_t *rows;               /* the rows scored, NULL = 0..n_scored-1 */
     size_t n_scored;
     const char *scored_title;
+    const struct cli_warnings *warnings; /* or NULL */
 } cli_report;
 
 /* The kept epoch report that ends run `run`, or NULL. */

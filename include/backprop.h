@@ -110,12 +110,16 @@ typedef enum bp_init {
 } bp_init;
 
 const char *bp_init_name(bp_init init);
-/* What BP_INIT_AUTO draws for one layer of a network whose weight layers
- * have the activations acts[0 .. n_layers-1]: the tutorial's uniform when
- * every layer is sigmoid (the tutorial's network, drawn as it draws it),
- * else He for relu and leaky layers and Xavier for the others. Any other
- * init is returned as it is. */
-bp_init bp_init_for_layer(bp_init init, const bp_activation *acts, size_t n_layers, size_t layer);
+/* What BP_INIT_AUTO draws for one layer of a network of n_layers weight
+ * layers with widths[0 .. n_layers] and activations acts[0 .. n_layers-1]:
+ * the tutorial's uniform when every layer is sigmoid with at most
+ * BP_INIT_UNIFORM_FAN_IN inputs (the tutorial's network, drawn as it draws
+ * it; wider, uniform [0,1) weights saturate the sigmoid), else He for relu
+ * and leaky layers and Xavier for the others. Any other init is returned
+ * as it is. */
+#define BP_INIT_UNIFORM_FAN_IN 16
+bp_init bp_init_for_layer(bp_init init, const size_t *widths, const bp_activation *acts, size_t n_layers,
+                          size_t layer);
 bp_status bp_init_parse(const char *name, bp_init *out, bp_error *err);
 
 /* The loss that training minimises. */
@@ -281,6 +285,25 @@ typedef struct bp_reducer {
  * part going up alone. total->grad must not be any part's buffer. */
 void bp_reduce_tree(const bp_grad_part *parts, size_t n, size_t n_params, bp_grad_part *total);
 
+/* What a training run noticed about itself, for warnings that say why a
+ * model is poor (bp_train_options.diagnostics). After the first epoch up
+ * to BP_DIAGNOSE_ROWS training rows go through the network to see how its
+ * hidden units behave. */
+#define BP_DIAGNOSE_ROWS 256
+typedef struct bp_train_diagnostics {
+    size_t epochs_run;
+    double first_loss, last_loss; /* mean training loss of the first and the last epoch */
+    size_t flat_epochs;     /* the last epochs in a row whose loss moved by less
+                               than 1e-5 of itself */
+    size_t rows_checked;    /* rows looked at after the first epoch; 0 = not looked */
+    size_t squashing_units; /* sigmoid and tanh hidden units */
+    size_t saturated_units; /* ... at their limits (within 1e-3) on 95% of those rows or more */
+    size_t relu_units;      /* relu hidden units */
+    size_t dead_units;      /* ... at 0 on every one of those rows */
+    size_t stopped_epoch;   /* early stopping ended training after this epoch (1-based); 0 = it did not */
+    size_t best_epoch;      /* the epoch whose weights were kept (1-based), with validation */
+} bp_train_diagnostics;
+
 typedef struct bp_train_options {
     double learning_rate;   /* 0.3 */
     size_t epochs;          /* 500 */
@@ -317,6 +340,8 @@ typedef struct bp_train_options {
                                than one row and a step through the gradient:
                                the paths that step straight into the weights
                                are not taken */
+    bp_train_diagnostics *diagnostics; /* filled in when not NULL; cross-validation's
+                               folds in lockstep (cv --tutorial) leave it zero */
 } bp_train_options;
 
 /* The tutorial's settings: lr 0.3, 500 epochs, online SGD, squared error. */
@@ -563,6 +588,7 @@ typedef struct bp_cv_result {
     bp_real *proba;        /* n_rows x n_classes: outputs normalised to sum 1 */
     bp_real *values;       /* regression: the predicted value of each row */
     bp_regression_metrics *fold_regression; /* regression: per fold */
+    bp_train_diagnostics *fold_diagnostics; /* per fold (zero for folds in lockstep) */
 } bp_cv_result;
 
 /* Stratified k-fold: each class's rows, shuffled, are dealt round-robin to
@@ -599,13 +625,14 @@ void bp_model_defaults(bp_model_options *o);
 /* How a model was trained, as recorded in it. */
 typedef struct bp_model_info {
     int trained;             /* 0 when assembled by bp_model_create: the rest is unset */
-    bp_train_options train;  /* on_epoch, user and threads are not recorded */
+    bp_train_options train;  /* on_epoch, user, threads and diagnostics are not recorded */
     bp_init init;
     char seed[80];           /* decimal seed, "" when not recorded (or longer than this) */
     size_t rows;             /* training rows */
     size_t epochs_run;       /* epochs run (early stopping may end sooner) */
     double final_loss;       /* mean loss per row in the last epoch */
     double train_accuracy;   /* % of the training rows predicted right; NaN for regression */
+    bp_train_diagnostics diagnostics; /* of the training run; not in the model file */
 } bp_model_info;
 
 /* Trains a model on every row of ds: fits the scaler (and for regression a

@@ -125,14 +125,22 @@ static void test_auto_init_fits_each_layer(void)
     bp_activation sig[3] = {BP_ACT_SIGMOID, BP_ACT_SIGMOID, BP_ACT_SIGMOID};
     bp_activation mixed[3] = {BP_ACT_RELU, BP_ACT_TANH, BP_ACT_SOFTMAX};
     bp_activation leaky[3] = {BP_ACT_LEAKY, BP_ACT_SIGMOID, BP_ACT_LINEAR};
-    for (size_t l = 0; l < 3; l++) CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, sig, 3, l), BP_INIT_UNIFORM);
-    CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, mixed, 3, 0), BP_INIT_HE);
-    CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, mixed, 3, 1), BP_INIT_XAVIER);
-    CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, mixed, 3, 2), BP_INIT_XAVIER);
-    CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, leaky, 3, 0), BP_INIT_HE);
-    CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, leaky, 3, 1), BP_INIT_XAVIER);
+    size_t narrow[4] = {3, 5, 4, 2}, wide[4] = {17, 5, 4, 2}, deep_wide[4] = {3, 5, 40, 2};
+    /* a sigmoid network wider than the tutorial's: uniform would saturate */
+    for (size_t l = 0; l < 3; l++) {
+        CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, wide, sig, 3, l), BP_INIT_XAVIER);
+        CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, deep_wide, sig, 3, l), BP_INIT_XAVIER);
+    }
+    size_t edge[4] = {16, 16, 16, 2};
+    CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, edge, sig, 3, 0), BP_INIT_UNIFORM);
+    for (size_t l = 0; l < 3; l++) CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, narrow, sig, 3, l), BP_INIT_UNIFORM);
+    CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, narrow, mixed, 3, 0), BP_INIT_HE);
+    CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, narrow, mixed, 3, 1), BP_INIT_XAVIER);
+    CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, narrow, mixed, 3, 2), BP_INIT_XAVIER);
+    CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, narrow, leaky, 3, 0), BP_INIT_HE);
+    CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, narrow, leaky, 3, 1), BP_INIT_XAVIER);
     for (int i = 0; i < BP_INIT_COUNT; i++)
-        if (i != BP_INIT_AUTO) CHECK_EQ_INT(bp_init_for_layer((bp_init)i, mixed, 3, 0), i);
+        if (i != BP_INIT_AUTO) CHECK_EQ_INT(bp_init_for_layer((bp_init)i, narrow, mixed, 3, 0), i);
 
     bp_net *a = drawn(sig, BP_INIT_AUTO), *b = drawn(sig, BP_INIT_UNIFORM);
     CHECK(a && b && same_weights(a, b)); /* the tutorial's weights, draw for draw */

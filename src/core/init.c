@@ -32,10 +32,12 @@ static double draw(bp_init init, bp_rng *rng, size_t fan_in, size_t fan_out)
     return 0;
 }
 
-static int all_sigmoid(const bp_activation *acts, size_t n_layers)
+/* The tutorial's kind of network: sigmoid throughout, narrow enough that
+ * uniform [0,1) weights keep the sums small. */
+static int tutorial_like(const size_t *widths, const bp_activation *acts, size_t n_layers)
 {
     for (size_t l = 0; l < n_layers; l++)
-        if (acts[l] != BP_ACT_SIGMOID) return 0;
+        if (acts[l] != BP_ACT_SIGMOID || widths[l] > BP_INIT_UNIFORM_FAN_IN) return 0;
     return 1;
 }
 
@@ -55,17 +57,18 @@ static bp_init init_for_activation(bp_activation act)
     return BP_INIT_XAVIER;
 }
 
-bp_init bp_init_for_layer(bp_init init, const bp_activation *acts, size_t n_layers, size_t layer)
+bp_init bp_init_for_layer(bp_init init, const size_t *widths, const bp_activation *acts, size_t n_layers,
+                          size_t layer)
 {
     if (init != BP_INIT_AUTO) return init;
-    if (all_sigmoid(acts, n_layers)) return BP_INIT_UNIFORM;
+    if (tutorial_like(widths, acts, n_layers)) return BP_INIT_UNIFORM;
     return init_for_activation(acts[layer]);
 }
 
 void bp_net_init(bp_net *net, bp_init how, bp_rng *rng)
 {
     for (size_t l = 0; l < net->n_layers; l++) {
-        bp_init init = bp_init_for_layer(how, net->act, net->n_layers, l);
+        bp_init init = bp_init_for_layer(how, net->width, net->act, net->n_layers, l);
         size_t n_in = net->width[l], n_out = net->width[l + 1];
         bp_real *W = bp_net_weights(net, l), *b = bp_net_bias(net, l);
         for (size_t j = 0; j < n_out; j++) {
