@@ -166,7 +166,7 @@ static void json_fold(cli_json *j, const cv_outcome *o, size_t f)
         cli_json_number(j, "mae", o->res.fold_regression[f].mae);
         cli_json_number(j, "r2", o->res.fold_regression[f].r2);
     } else {
-        cli_json_number(j, "accuracy", o->res.scores[f]);
+        cli_json_number(j, "accuracy", o->res.scores[f] / 100); /* JSON rates are fractions */
     }
     const cli_epoch *last = cli_run_last_epoch(o->progress, f);
     if (last) {
@@ -189,8 +189,8 @@ static void json_summary(cli_json *j, const cv_outcome *o)
         cli_json_number(j, "mean_r2", means.mean.r2);
         cli_json_regression(j, "metrics", &o->regression, res->n_rows);
     } else {
-        cli_json_number(j, "mean_accuracy", res->mean);
-        cli_json_number(j, "std_accuracy", fold_std(res->scores, res->folds, 1, res->mean));
+        cli_json_number(j, "mean_accuracy", res->mean / 100);
+        cli_json_number(j, "std_accuracy", fold_std(res->scores, res->folds, 1, res->mean) / 100);
         cli_json_metrics(j, "metrics", &o->metrics, o->ds);
     }
 }

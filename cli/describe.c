@@ -241,7 +241,7 @@ void cli_json_begin_output(cli_json *j, FILE *f, const char *command)
     cli_json_init(j, f, 0);
     cli_json_object(j, NULL);
     cli_json_string(j, "command", command);
-    cli_json_size(j, "schema_version", 1);
+    cli_json_size(j, "schema_version", 2);
     cli_json_string(j, "backprop_version", BP_VERSION);
 }
 
@@ -371,7 +371,7 @@ void cli_json_metrics(cli_json *j, const char *key, const bp_metrics *m, const b
     size_t k = m->n_classes;
     cli_json_object(j, key);
     cli_json_size(j, "rows", m->n);
-    cli_json_number(j, "accuracy", m->accuracy);
+    cli_json_number(j, "accuracy", m->accuracy / 100); /* JSON rates are fractions */
     cli_json_number(j, "macro_precision", m->macro_precision);
     cli_json_number(j, "macro_recall", m->macro_recall);
     cli_json_number(j, "macro_f1", m->macro_f1);
@@ -444,7 +444,7 @@ void cli_describe_net(char *buf, size_t size, const bp_net *net)
            outputs == 1 ? "" : "s");
 }
 
-void cli_json_warnings(cli_json *j, const char *key, const bp_predict_summary *s)
+void cli_json_input(cli_json *j, const char *key, const bp_predict_summary *s)
 {
     cli_json_object(j, key);
     cli_json_size(j, "unseen_categories", s->unseen);

@@ -1,6 +1,7 @@
 /* Turning what a run noticed into warnings a person can act on: what went
  * wrong, on how many of the runs, and the flag that would help. */
 #include "diagnostics.h"
+#include "html_report.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -182,11 +183,31 @@ void cli_diagnose_predictions(cli_warnings *w, const bp_metrics *m, const bp_dat
     diagnose_recall_zero(w, m, ds);
 }
 
+void cli_diagnose_input(cli_warnings *w, const char *file, const bp_predict_summary *s)
+{
+    const char *name = cli_source_name(file);
+    cli_warning *it = s->unseen ? add(w, "unseen-categories", 0) : NULL;
+    if (it)
+        set(it->message, sizeof it->message, "%zu unseen categor%s (first at %s:%zu: field %zu '%s')", s->unseen,
+            s->unseen == 1 ? "y" : "ies", name, s->unseen_line, s->unseen_field, s->unseen_text);
+    it = s->missing ? add(w, "missing-filled", 0) : NULL;
+    if (it)
+        set(it->message, sizeof it->message,
+            "%zu missing value%s filled with the training mean or mode (first at %s:%zu: field %zu)", s->missing,
+            s->missing == 1 ? "" : "s", name, s->missing_line, s->missing_field);
+}
+
+void cli_warnings_append(cli_warnings *w, const cli_warnings *more)
+{
+    for (size_t i = 0; i < more->n && w->n < CLI_MAX_WARNINGS; i++) w->item[w->n++] = more->item[i];
+}
+
 void cli_warnings_print(const cli_warnings *w)
 {
+    fflush(stdout); /* after the results they are about, in a file too */
     for (size_t i = 0; i < w->n; i++)
-        fprintf(stderr, "backprop: %s: %s; %s\n", w->item[i].note ? "note" : "warning", w->item[i].message,
-                w->item[i].hint);
+        fprintf(stderr, "backprop: %s: %s%s%s\n", w->item[i].note ? "note" : "warning", w->item[i].message,
+                w->item[i].hint[0] ? "; " : "", w->item[i].hint);
 }
 
 void cli_json_diagnostics(cli_json *j, const cli_warnings *w)

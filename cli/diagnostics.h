@@ -29,7 +29,15 @@ void cli_diagnose_training(cli_warnings *w, const bp_train_diagnostics *d, size_
  * says which rows were scored ("every row, out of fold"). */
 void cli_diagnose_predictions(cli_warnings *w, const bp_metrics *m, const bp_dataset *ds, const char *rows);
 
-/* "backprop: warning: MESSAGE; HINT" lines on stderr. */
+/* What reading a file to predict met: categories the model never saw,
+ * missing values filled (bp_predict_summary). */
+void cli_diagnose_input(cli_warnings *w, const char *file, const bp_predict_summary *s);
+
+/* Adds the warnings of `more` after those of w (as many as fit). */
+void cli_warnings_append(cli_warnings *w, const cli_warnings *more);
+
+/* "backprop: warning: MESSAGE; HINT" lines on stderr (without a hint,
+ * the message alone). */
 void cli_warnings_print(const cli_warnings *w);
 /* "warnings": [{"code", "level", "message", "hint"}, ...] */
 void cli_json_diagnostics(cli_json *j, const cli_warnings *w);

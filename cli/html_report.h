@@ -74,9 +74,9 @@ void cli_json_data(cli_json *j, const char *key, const bp_dataset *ds, const siz
 /* The metrics object of docs/json.md. */
 void cli_json_metrics(cli_json *j, const char *key, const bp_metrics *m, const bp_dataset *ds);
 void cli_json_regression(cli_json *j, const char *key, const bp_regression_metrics *m, size_t rows);
-/* "warnings": unseen categories and filled missing values, each with the
- * first one's place (null when there is none). */
-void cli_json_warnings(cli_json *j, const char *key, const bp_predict_summary *s);
+/* "input": unseen categories, rows left out and filled missing values,
+ * each with the first one's place (null when there is none). */
+void cli_json_input(cli_json *j, const char *key, const bp_predict_summary *s);
 /* The name of the data for people: "standard input" for "-". */
 const char *cli_source_name(const char *path);
 
