@@ -49,7 +49,7 @@ typedef struct cli_training {
 } cli_training;
 
 /* Number of options cli_add_training_options appends. */
-enum { CLI_TRAINING_OPTIONS = 21 };
+enum { CLI_TRAINING_OPTIONS = 23 };
 size_t cli_add_training_options(cli_option *options, size_t n);
 void cli_training_defaults(cli_training *t);
 int cli_read_training(const cli_args *args, cli_training *t);
@@ -117,9 +117,11 @@ enum { CLI_KEPT_EPOCHS = 4096 };
 int cli_progress_keep(cli_progress *p);
 void cli_progress_free(cli_progress *p);
 
-/* Applies the task's defaults: regression gets a linear output and mse
- * unless --output-activation / --loss say otherwise. */
-void cli_apply_task(const cli_args *args, bp_task task, cli_training *t);
+/* After loading: the task the data was read for (chosen from the target
+ * unless --task said) into load->task, and its defaults: regression gets a
+ * linear output and mse unless --output-activation / --loss say otherwise. */
+void cli_apply_task(const cli_args *args, bp_load_options *load, const bp_dataset *ds,
+                    bp_net_spec *net, bp_train_options *train);
 
 /* The confusion matrix and per-class precision, recall, F1 and support. */
 void cli_print_confusion(const bp_metrics *m, const bp_dataset *ds);

@@ -1,5 +1,6 @@
 /* backprop cv: k-fold cross-validation, printed as the tutorial prints it. */
 #include "cli.h"
+#include "diagnostics.h"
 #include "html_report.h"
 
 #include <math.h>
@@ -17,12 +18,16 @@ static const char cv_usage[] =
     "  --folds K                number of folds (5)\n"
     "  --classes L1,L2,..       class order (default: sorted labels, numerically\n"
     "                           when every label is a number)\n"
-    "  --tutorial               scale over the whole file before splitting, exactly as\n"
-    "                           the tutorial does (default: the scaler is fitted on\n"
-    "                           each fold's training rows only)\n"
+    "  --tutorial               run exactly as the tutorial does: scale over the whole\n"
+    "                           file before splitting and keep the rows in order\n"
+    "                           (default: the scaler is fitted on each fold's training\n"
+    "                           rows only, and the rows are reshuffled every epoch)\n"
     "  --stratify               every fold keeps the class proportions\n"
-    "  --task T                 classification or regression (classification);\n"
-    "                           regression: linear output, mse, scaled target\n"
+    "  --task T                 auto, classification or regression (auto: regression\n"
+    "                           when the target holds numbers with a fraction, or\n"
+    "                           more distinct whole numbers than 20 and than a tenth\n"
+    "                           of the rows); regression: linear output, mse, scaled\n"
+    "                           target\n"
     "  --quiet                  no progress line\n"
     "  --history FILE.csv       write the loss of every epoch of every fold\n"
     "  --report FILE.html       write a self-contained HTML report: learning curves,\n"
@@ -43,6 +48,7 @@ typedef struct cv_config {
     cli_training training;
     const char *report;  /* --report FILE.html, or NULL */
     int json;            /* --format json */
+    int task_chosen;     /* the task was chosen from the target */
 } cv_config;
 
 /* What a run ends with: the folds' results and the scores over every row. */
@@ -54,6 +60,7 @@ typedef struct cv_outcome {
     bp_regression_metrics regression; /* regression, over every row */
     const cli_progress *progress;
     size_t *class_counts;             /* for --format json and --report */
+    cli_warnings warnings;
 } cv_outcome;
 
 static int read_cv_options(cli_args *args, cv_config *c)
@@ -62,13 +69,14 @@ static int read_cv_options(cli_args *args, cv_config *c)
     c->file = args->positional[0];
     if (!cli_read_load_options(args, &c->load)) return 0;
     if (!cli_read_training(args, &c->training)) return 0;
-    cli_apply_task(args, c->load.task, &c->training);
     c->cv.net = c->training.net;
     c->cv.train = c->training.train;
     c->cv.scale = c->training.scale;
     c->cv.train.max_memory = c->load.max_memory;
     if ((v = cli_value(args, "folds")) && !cli_size("folds", v, 2, &c->cv.folds)) return 0;
     c->cv.scale_whole_file = cli_value(args, "tutorial") != NULL;
+    /* the tutorial trains on the rows in the file's order */
+    if (c->cv.scale_whole_file && !cli_value(args, "shuffle")) c->cv.train.shuffle = 0;
     c->cv.stratify = cli_value(args, "stratify") != NULL;
     c->report = cli_value(args, "report");
     if (c->report && strcmp(c->report, "-") == 0)
@@ -158,7 +166,7 @@ static void json_fold(cli_json *j, const cv_outcome *o, size_t f)
         cli_json_number(j, "mae", o->res.fold_regression[f].mae);
         cli_json_number(j, "r2", o->res.fold_regression[f].r2);
     } else {
-        cli_json_number(j, "accuracy", o->res.scores[f]);
+        cli_json_number(j, "accuracy", o->res.scores[f] / 100); /* JSON rates are fractions */
     }
     const cli_epoch *last = cli_run_last_epoch(o->progress, f);
     if (last) {
@@ -181,8 +189,8 @@ static void json_summary(cli_json *j, const cv_outcome *o)
         cli_json_number(j, "mean_r2", means.mean.r2);
         cli_json_regression(j, "metrics", &o->regression, res->n_rows);
     } else {
-        cli_json_number(j, "mean_accuracy", res->mean);
-        cli_json_number(j, "std_accuracy", fold_std(res->scores, res->folds, 1, res->mean));
+        cli_json_number(j, "mean_accuracy", res->mean / 100);
+        cli_json_number(j, "std_accuracy", fold_std(res->scores, res->folds, 1, res->mean) / 100);
         cli_json_metrics(j, "metrics", &o->metrics, o->ds);
     }
 }
@@ -198,6 +206,7 @@ static int print_json(const cv_outcome *o, const cli_settings *settings)
     for (size_t f = 0; f < o->res.folds; f++) json_fold(&j, o, f);
     cli_json_end(&j);
     json_summary(&j, o);
+    cli_json_diagnostics(&j, &o->warnings);
     cli_json_end(&j);
     if (!cli_json_finish(&j)) return cli_usage_error("internal error: malformed JSON"), EXIT_RUNTIME;
     return EXIT_OK;
@@ -205,7 +214,7 @@ static int print_json(const cv_outcome *o, const cli_settings *settings)
 
 /* -------------------------------------------------------------- report */
 
-static void describe_cv(cli_settings *s, const cli_args *args, const cv_config *c)
+static void describe_cv(cli_settings *s, const cli_args *args, const cv_config *c, const bp_dataset *ds)
 {
     memset(s, 0, sizeof *s);
     cli_settings_group(s, "Cross-validation");
@@ -213,9 +222,10 @@ static void describe_cv(cli_settings *s, const cli_args *args, const cv_config *
     cli_describe_flag(s, args, "stratify", c->cv.stratify);
     cli_describe_flag(s, args, "tutorial", c->cv.scale_whole_file);
     cli_settings_group(s, "Network and training");
-    cli_describe_training(s, args, &c->cv.net, &c->cv.train, c->cv.scale, c->training.seed);
+    cli_describe_training(s, args, &c->cv.net, &c->cv.train, c->cv.scale, c->training.seed,
+                          bp_dataset_features(ds), bp_dataset_classes(ds) ? bp_dataset_classes(ds) : 1);
     cli_settings_group(s, "Reading the data");
-    cli_describe_load(s, args, &c->load);
+    cli_describe_load(s, args, &c->load, c->task_chosen);
 }
 
 static void add_figures(cli_report *r, const cv_outcome *o)
@@ -256,6 +266,7 @@ static int write_cv_report(cli_report_file *rf, const cv_outcome *o, const cv_co
     r.runs = o->res.folds;
     r.loss = c->cv.train.loss;
     r.network = network;
+    r.warnings = &o->warnings;
     add_figures(&r, o);
     if (o->res.values) {
         r.fold_regression = o->res.fold_regression;
@@ -303,7 +314,7 @@ static int print_results(const cv_outcome *o, const cv_config *c, const cli_sett
 }
 
 /* Cross-validates and reports; the report file is open (or not wanted). */
-static int run_cv(const cv_config *c, cli_args *args, cli_report_file *rf, int argc, char **argv)
+static int run_cv(cv_config *c, cli_args *args, cli_report_file *rf, int argc, char **argv)
 {
     bp_error err;
     bp_rng rng;
@@ -313,6 +324,8 @@ static int run_cv(const cv_config *c, cli_args *args, cli_report_file *rf, int a
     bp_dataset *ds;
     if (bp_dataset_load(&ds, c->file, &c->load, &err) != BP_OK) return cli_fail(&err);
     cli_note_load(c->file, ds, &c->load);
+    c->task_chosen = c->load.task == BP_TASK_AUTO;
+    cli_apply_task(args, &c->load, ds, &c->cv.net, &c->cv.train);
     o.ds = ds;
     cli_progress progress;
     bp_cv_options cv = c->cv;
@@ -329,9 +342,15 @@ static int run_cv(const cv_config *c, cli_args *args, cli_report_file *rf, int a
     if (st != BP_OK) status = cli_fail(&err);
     if (status == EXIT_OK)
         status = score_every_row(&o, c->json || c->report || !c->cv.scale_whole_file);
+    if (status == EXIT_OK) {
+        cli_diagnose_training(&o.warnings, o.res.fold_diagnostics, o.res.folds, &c->cv.train);
+        if (o.has_metrics)
+            cli_diagnose_predictions(&o.warnings, &o.metrics, ds, "rows (each by the fold that left it out)");
+    }
     cli_settings settings;
-    describe_cv(&settings, args, c);
+    describe_cv(&settings, args, c, ds);
     if (status == EXIT_OK) status = print_results(&o, c, &settings);
+    if (status == EXIT_OK) cli_warnings_print(&o.warnings);
     if (status == EXIT_OK && c->report && !write_cv_report(rf, &o, c, &settings, argc, argv))
         status = EXIT_USAGE;
     if (o.has_metrics) bp_metrics_free(&o.metrics);

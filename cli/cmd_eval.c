@@ -1,5 +1,6 @@
 /* backprop eval: how well a saved model does on a file with the answers. */
 #include "cli.h"
+#include "diagnostics.h"
 #include "html_report.h"
 
 #include <stdio.h>
@@ -29,7 +30,8 @@ static const char eval_usage[] =
     "  --format F               text or json (docs/json.md) (text)\n"
     "  --help                   this text\n";
 
-static void print_json(const bp_evaluation *ev, const bp_model *m, const char *model, const char *file)
+static void print_json(const bp_evaluation *ev, const bp_model *m, const char *model, const char *file,
+                       const cli_warnings *warnings)
 {
     cli_json j;
     cli_json_begin_output(&j, stdout, "eval");
@@ -46,7 +48,8 @@ static void print_json(const bp_evaluation *ev, const bp_model *m, const char *m
         cli_json_string(&j, "task", "classification");
         cli_json_metrics(&j, "metrics", &ev->metrics, bp_model_schema(m));
     }
-    cli_json_warnings(&j, "warnings", &ev->summary);
+    cli_json_input(&j, "input", &ev->summary);
+    cli_json_diagnostics(&j, warnings);
     cli_json_end(&j);
     cli_json_finish(&j);
 }
@@ -58,8 +61,16 @@ static int evaluate(bp_model *m, const cli_args *args, const bp_predict_options 
     bp_evaluation ev;
     if (bp_model_evaluate(m, file, o, &ev, &err) != BP_OK) return cli_fail(&err);
     cli_warn_predictions(file, &ev.summary, o);
-    if (json) print_json(&ev, m, model, file);
+    /* The input's warnings went out above; what the predictions show
+     * follows the scores. JSON lists them all. */
+    cli_warnings all = {.n = 0}, found = {.n = 0};
+    cli_diagnose_input(&all, file, &ev.summary);
+    if (ev.task == BP_TASK_CLASSIFICATION)
+        cli_diagnose_predictions(&found, &ev.metrics, bp_model_schema(m), "rows scored");
+    cli_warnings_append(&all, &found);
+    if (json) print_json(&ev, m, model, file, &all);
     else cli_print_evaluation(&ev, m);
+    cli_warnings_print(&found);
     bp_evaluation_free(&ev);
     if (fflush(stdout) != 0 || ferror(stdout)) return cli_usage_error("cannot write standard output");
     return EXIT_OK;

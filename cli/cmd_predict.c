@@ -1,5 +1,6 @@
 /* backprop predict: a saved model's predictions for the rows of a file. */
 #include "cli.h"
+#include "diagnostics.h"
 #include "html_report.h"
 
 #include <errno.h>
@@ -50,16 +51,9 @@ void cli_warn_predictions(const char *file, const bp_predict_summary *s, const b
                 "backprop: note: %s: read with ',' as the decimal point (numbers like 7,4); "
                 "--decimal . reads it otherwise\n",
                 cli_source_name(file));
-    if (s->unseen)
-        fprintf(stderr, "backprop: warning: %zu unseen categor%s (first at %s:%zu: field %zu '%s')\n",
-                s->unseen, s->unseen == 1 ? "y" : "ies", cli_source_name(file), s->unseen_line,
-                s->unseen_field, s->unseen_text);
-    if (s->missing)
-        fprintf(stderr,
-                "backprop: warning: %zu missing value%s filled with the training mean or mode "
-                "(first at %s:%zu: field %zu)\n",
-                s->missing, s->missing == 1 ? "" : "s", cli_source_name(file), s->missing_line,
-                s->missing_field);
+    cli_warnings w = {.n = 0};
+    cli_diagnose_input(&w, file, s);
+    cli_warnings_print(&w);
     if (s->dropped) note_dropped(file, s);
 }
 
@@ -169,7 +163,10 @@ static void json_end(writer *w, const bp_predict_summary *summary)
     cli_json_end(j);
     cli_json_size(j, "rows", summary->rows);
     cli_json_bool(j, "has_target", summary->has_target);
-    cli_json_warnings(j, "warnings", summary);
+    cli_json_input(j, "input", summary);
+    cli_warnings warnings = {.n = 0};
+    cli_diagnose_input(&warnings, w->data_path, summary);
+    cli_json_diagnostics(j, &warnings);
     cli_json_end(j);
     cli_json_finish(j);
 }

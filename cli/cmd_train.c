@@ -1,5 +1,6 @@
 /* backprop train: trains on every row of a file and saves the model. */
 #include "cli.h"
+#include "diagnostics.h"
 #include "html_report.h"
 
 #include <math.h>
@@ -35,7 +36,7 @@ static const char train_usage[] =
     "\n"
     "output and data:\n"
     "  -o, --output MODEL       where to save the model (required)\n"
-    "  --task T                 classification or regression (classification)\n"
+    "  --task T                 auto, classification or regression (auto: see cv --help)\n"
     "  --quiet                  no progress line\n"
     "  --history FILE.csv       write the loss of every epoch\n"
     "  --report FILE.html       write a self-contained HTML report: learning curves,\n"
@@ -74,6 +75,7 @@ typedef struct train_config {
     double test_fraction;
     int stratify;
     size_t *order;           /* with --test-fraction: training rows, then held-out rows */
+    int task_chosen;         /* the task was chosen from the target */
 } train_config;
 
 static int read_train_options(const cli_args *args, train_config *c)
@@ -84,7 +86,6 @@ static int read_train_options(const cli_args *args, train_config *c)
     cli_training_defaults(&c->training);
     if (!cli_read_load_options(args, &c->load)) return 0;
     if (!cli_read_training(args, &c->training)) return 0;
-    cli_apply_task(args, c->load.task, &c->training);
     bp_model_defaults(&c->model);
     c->model.net = c->training.net;
     c->model.train = c->training.train;
@@ -147,6 +148,22 @@ static int report_held_out(const train_config *c, bp_model *m, const bp_dataset 
     return EXIT_OK;
 }
 
+/* What the run noticed about itself, and about its predictions on the
+ * rows it trained on. */
+static int diagnose_run(const train_config *c, bp_model *m, const bp_dataset *ds, cli_warnings *w)
+{
+    const bp_model_info *info = bp_model_get_info(m);
+    cli_diagnose_training(w, &info->diagnostics, 1, &info->train);
+    if (bp_model_task(m) != BP_TASK_CLASSIFICATION) return EXIT_OK;
+    size_t n_train = c->model.rows ? c->model.n_rows : bp_dataset_rows(ds);
+    bp_evaluation ev;
+    bp_error err;
+    if (bp_model_evaluate_rows(m, ds, c->model.rows, n_train, &ev, &err) != BP_OK) return cli_fail(&err);
+    cli_diagnose_predictions(w, &ev.metrics, bp_model_schema(m), "rows it trained on");
+    bp_evaluation_free(&ev);
+    return EXIT_OK;
+}
+
 /* On a terminal, one line to end the run: final loss, best validation
  * metric and wall time. */
 static void print_run_line(const bp_model *m, const cli_progress *p, double seconds, int quiet)
@@ -167,7 +184,29 @@ static void print_widths(const bp_net *net)
     for (size_t l = 0; l <= bp_net_layers(net); l++) printf("%s%zu", l ? "-" : "", bp_net_width(net, l));
 }
 
-static void print_summary(const bp_model *m, const bp_dataset *ds, const char *path)
+/* The settings chosen for the run rather than given: "auto -> value". */
+static void print_chosen(const bp_model *m, const cli_args *args)
+{
+    const bp_model_info *info = bp_model_get_info(m);
+    const bp_net *net = bp_model_net(m);
+    size_t n_layers = bp_net_layers(net);
+    bp_activation acts[BP_MAX_LAYERS];
+    size_t widths[BP_MAX_LAYERS + 1];
+    for (size_t l = 0; l < n_layers; l++) acts[l] = bp_net_activation(net, l);
+    for (size_t l = 0; l <= n_layers; l++) widths[l] = bp_net_width(net, l);
+    bp_init first = bp_init_for_layer(info->init, widths, acts, n_layers, 0);
+    int same = 1;
+    for (size_t l = 1; l < n_layers; l++)
+        same &= bp_init_for_layer(info->init, widths, acts, n_layers, l) == first;
+    printf("Init: %s", info->init == BP_INIT_AUTO ? "auto \u2192 " : "");
+    for (size_t l = 0; l < (same ? 1 : n_layers); l++)
+        printf("%s%s", l ? "," : "", bp_init_name(bp_init_for_layer(info->init, widths, acts, n_layers, l)));
+    printf("\nLearning rate: %s%.6g (%s)\n", cli_value(args, "lr") ? "" : "auto \u2192 ",
+           info->train.learning_rate, bp_optimizer_name(info->train.optimizer));
+    printf("Shuffled: %s\n", info->train.shuffle ? "every epoch" : "no (the file's order)");
+}
+
+static void print_summary(const bp_model *m, const bp_dataset *ds, const char *path, const cli_args *args)
 {
     const bp_model_info *info = bp_model_get_info(m);
     bp_load_info load;
@@ -183,7 +222,12 @@ static void print_summary(const bp_model *m, const bp_dataset *ds, const char *p
     }
     fputs("Network: ", stdout);
     print_widths(bp_model_net(m));
-    printf("\nEpochs: %zu\nFinal loss: %.6g (%s, mean per row)\n", info->epochs_run, info->final_loss,
+    putchar('\n');
+    print_chosen(m, args);
+    printf("Epochs: %zu", info->epochs_run);
+    if (info->diagnostics.stopped_epoch)
+        printf(" (early stopping kept the weights of epoch %zu)", info->diagnostics.best_epoch);
+    printf("\nFinal loss: %.6g (%s, mean per row)\n", info->final_loss,
            bp_loss_name(info->train.loss));
     if (bp_model_task(m) == BP_TASK_CLASSIFICATION)
         printf("Training accuracy: %.3f%%\n", info->train_accuracy);
@@ -192,7 +236,7 @@ static void print_summary(const bp_model *m, const bp_dataset *ds, const char *p
 
 /* ------------------------------------------------------------- report */
 
-static void describe_train(cli_settings *s, const cli_args *args, const train_config *c)
+static void describe_train(cli_settings *s, const cli_args *args, const train_config *c, const bp_dataset *ds)
 {
     memset(s, 0, sizeof *s);
     cli_settings_group(s, "Training run");
@@ -204,9 +248,10 @@ static void describe_train(cli_settings *s, const cli_args *args, const train_co
     cli_describe_count(s, args, "checkpoint-every", c->model.train.checkpoint_every);
     cli_describe_text(s, args, "resume", c->model.train.resume, "no");
     cli_settings_group(s, "Network and training");
-    cli_describe_training(s, args, &c->model.net, &c->model.train, c->model.scale, c->training.seed);
+    cli_describe_training(s, args, &c->model.net, &c->model.train, c->model.scale, c->training.seed,
+                          bp_dataset_features(ds), bp_dataset_classes(ds) ? bp_dataset_classes(ds) : 1);
     cli_settings_group(s, "Reading the data");
-    cli_describe_load(s, args, &c->load);
+    cli_describe_load(s, args, &c->load, c->task_chosen);
 }
 
 static void add_train_figures(cli_report *r, const bp_model *m, const bp_evaluation *ev, int held_out)
@@ -237,7 +282,7 @@ typedef struct train_run {
 } train_run;
 
 static int write_train_report(train_run *run, const train_config *c, const cli_args *args, bp_model *m,
-                              const bp_dataset *ds, const cli_progress *progress)
+                              const bp_dataset *ds, const cli_progress *progress, const cli_warnings *warnings)
 {
     size_t n = bp_dataset_rows(ds), n_train = c->model.rows ? c->model.n_rows : n;
     int held_out = c->model.rows != NULL;
@@ -252,7 +297,7 @@ static int write_train_report(train_run *run, const train_config *c, const cli_a
         return cli_out_of_memory();
     }
     cli_settings settings;
-    describe_train(&settings, args, c);
+    describe_train(&settings, args, c, ds);
     char network[512], title[160];
     cli_describe_net(network, sizeof network, bp_model_net(m));
     if (held_out)
@@ -274,6 +319,7 @@ static int write_train_report(train_run *run, const train_config *c, const cli_a
     r.runs = 1;
     r.loss = c->model.train.loss;
     r.network = network;
+    r.warnings = warnings;
     add_train_figures(&r, m, &ev, held_out);
     if (ev.task == BP_TASK_CLASSIFICATION) {
         r.metrics = &ev.metrics;
@@ -298,6 +344,8 @@ static int train_and_save(train_config *c, const cli_args *args, train_run *run)
     bp_dataset *ds;
     if (bp_dataset_load(&ds, c->file, &c->load, &err) != BP_OK) return cli_fail(&err);
     cli_note_load(c->file, ds, &c->load);
+    c->task_chosen = c->load.task == BP_TASK_AUTO;
+    cli_apply_task(args, &c->load, ds, &c->model.net, &c->model.train);
     if (!split_rows(c, ds, &rng, &err)) {
         bp_dataset_free(ds);
         return err.status ? cli_fail(&err) : EXIT_USAGE;
@@ -313,10 +361,12 @@ static int train_and_save(train_config *c, const cli_args *args, train_run *run)
     catch_stop_signals();
     double start = seconds_now();
     bp_model *m = NULL;
-    /* Without held-out rows to score afterwards, the data need not be kept
+    /* When no row is scored afterwards (held-out rows, the report, the
+     * diagnostics of a classifier's predictions), the data need not be kept
      * unscaled: scaling it in place saves a copy of the whole matrix. */
-    bp_status st = c->model.rows ? bp_model_train(&m, ds, &c->model, &rng, &err)
-                                 : bp_model_train_in_place(&m, ds, &c->model, &rng, &err);
+    int scored_later = c->model.rows || run->report.atomic || bp_dataset_classes(ds) > 0;
+    bp_status st = scored_later ? bp_model_train(&m, ds, &c->model, &rng, &err)
+                                : bp_model_train_in_place(&m, ds, &c->model, &rng, &err);
     int history_ok = cli_progress_end(&progress, st == BP_OK);
     /* An interrupted run never touches the model file. */
     if (st == BP_ERR_INTERRUPTED) {
@@ -328,11 +378,14 @@ static int train_and_save(train_config *c, const cli_args *args, train_run *run)
     if (st == BP_OK) st = bp_model_save(m, c->output, &err);
     int status = st != BP_OK ? cli_fail(&err) : history_ok ? EXIT_OK : EXIT_USAGE;
     if (st == BP_OK) {
-        print_summary(m, ds, c->output);
+        print_summary(m, ds, c->output, args);
         print_run_line(m, &progress, seconds_now() - start, quiet);
         if (status == EXIT_OK) status = report_held_out(c, m, ds);
+        cli_warnings warnings = {.n = 0};
+        if (status == EXIT_OK) status = diagnose_run(c, m, ds, &warnings);
+        if (status == EXIT_OK) cli_warnings_print(&warnings);
         if (status == EXIT_OK && run->report.atomic)
-            status = write_train_report(run, c, args, m, ds, &progress);
+            status = write_train_report(run, c, args, m, ds, &progress, &warnings);
     }
     cli_progress_free(&progress);
     bp_dataset_free(ds);

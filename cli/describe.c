@@ -99,23 +99,50 @@ static void describe_activations(cli_settings *s, const cli_args *args, const bp
     }
 }
 
-static void describe_network(cli_settings *s, const cli_args *args, const bp_net_spec *net)
+/* --init auto as what it draws, layer by layer: "he,he,xavier". */
+static void describe_init(cli_settings *s, const cli_args *args, const bp_net_spec *net, size_t n_inputs,
+                          size_t n_outputs)
+{
+    cli_describe_text(s, args, "init", bp_init_name(net->init), NULL);
+    if (net->init != BP_INIT_AUTO || net->n_hidden >= BP_MAX_LAYERS) return;
+    cli_setting *it = &s->item[s->n - 1];
+    bp_activation acts[BP_MAX_LAYERS];
+    size_t widths[BP_MAX_LAYERS + 1];
+    size_t n_layers = net->n_hidden + 1, len = 0;
+    for (size_t l = 0; l < net->n_hidden; l++) acts[l] = net->hidden_act ? net->hidden_act[l] : BP_ACT_SIGMOID;
+    acts[net->n_hidden] = net->output_act;
+    widths[0] = n_inputs;
+    for (size_t l = 0; l < net->n_hidden; l++) widths[l + 1] = net->hidden[l];
+    widths[n_layers] = n_outputs;
+    it->automatic = 1;
+    it->text[0] = '\0';
+    for (size_t l = 0; l < n_layers && len < sizeof it->text; l++)
+        len += (size_t)snprintf(it->text + len, sizeof it->text - len, "%s%s", l ? "," : "",
+                                bp_init_name(bp_init_for_layer(net->init, widths, acts, n_layers, l)));
+}
+
+static void describe_network(cli_settings *s, const cli_args *args, const bp_net_spec *net, size_t n_inputs,
+                             size_t n_outputs)
 {
     describe_widths(s, args, net);
     describe_activations(s, args, net);
     cli_describe_text(s, args, "output-activation", bp_activation_name(net->output_act), NULL);
-    cli_describe_text(s, args, "init", bp_init_name(net->init), NULL);
+    describe_init(s, args, net, n_inputs, n_outputs);
 }
 
 void cli_describe_training(cli_settings *s, const cli_args *args, const bp_net_spec *net,
-                           const bp_train_options *t, bp_scale scale, const char *seed)
+                           const bp_train_options *t, bp_scale scale, const char *seed,
+                           size_t n_inputs, size_t n_outputs)
 {
-    describe_network(s, args, net);
+    describe_network(s, args, net, n_inputs, n_outputs);
     cli_describe_text(s, args, "loss", bp_loss_name(t->loss), NULL);
     cli_describe_number(s, args, "lr", t->learning_rate);
+    if (!s->item[s->n - 1].given) s->item[s->n - 1].automatic = 1; /* bp_default_learning_rate */
     cli_describe_count(s, args, "epochs", t->epochs);
     cli_describe_count(s, args, "batch", t->batch_size);
     if (t->batch_size == 0) set_text(&s->item[s->n - 1], "all (the full batch)");
+    cli_describe_flag(s, args, "shuffle", t->shuffle);
+    if (args && cli_value(args, "no-shuffle")) s->item[s->n - 1].given = 1;
     cli_describe_text(s, args, "optimizer", bp_optimizer_name(t->optimizer), NULL);
     cli_describe_number(s, args, "momentum", t->momentum);
     cli_describe_number(s, args, "beta1", t->beta1);
@@ -160,10 +187,12 @@ static void describe_memory(cli_settings *s, const cli_args *args, size_t bytes)
     else set_text(it, "the available memory, %s", size);
 }
 
-void cli_describe_load(cli_settings *s, const cli_args *args, const bp_load_options *load)
+void cli_describe_load(cli_settings *s, const cli_args *args, const bp_load_options *load,
+                       int task_chosen)
 {
     cli_describe_text(s, args, "task", load->task == BP_TASK_REGRESSION ? "regression" : "classification",
                       NULL);
+    s->item[s->n - 1].automatic = task_chosen;
     cli_describe_text(s, args, "target", load->target, "the last column");
     cli_describe_text(s, args, "ignore", load->ignore, "none");
     cli_describe_text(s, args, "classes", load->classes, "sorted labels");
@@ -212,7 +241,7 @@ void cli_json_begin_output(cli_json *j, FILE *f, const char *command)
     cli_json_init(j, f, 0);
     cli_json_object(j, NULL);
     cli_json_string(j, "command", command);
-    cli_json_size(j, "schema_version", 1);
+    cli_json_size(j, "schema_version", 2);
     cli_json_string(j, "backprop_version", BP_VERSION);
 }
 
@@ -230,6 +259,13 @@ void cli_json_settings(cli_json *j, const char *key, const cli_settings *s)
         else if (it->kind == CLI_SETTING_LIST) json_list(j, name, it);
         else cli_json_string(j, name, it->text);
     }
+    cli_json_array(j, "automatic");
+    for (size_t i = 0; i < s->n; i++) {
+        char name[64];
+        json_key(name, sizeof name, s->item[i].option);
+        if (s->item[i].automatic) cli_json_string(j, NULL, name);
+    }
+    cli_json_end(j);
     cli_json_end(j);
 }
 
@@ -335,7 +371,7 @@ void cli_json_metrics(cli_json *j, const char *key, const bp_metrics *m, const b
     size_t k = m->n_classes;
     cli_json_object(j, key);
     cli_json_size(j, "rows", m->n);
-    cli_json_number(j, "accuracy", m->accuracy);
+    cli_json_number(j, "accuracy", m->accuracy / 100); /* JSON rates are fractions */
     cli_json_number(j, "macro_precision", m->macro_precision);
     cli_json_number(j, "macro_recall", m->macro_recall);
     cli_json_number(j, "macro_f1", m->macro_f1);
@@ -408,7 +444,7 @@ void cli_describe_net(char *buf, size_t size, const bp_net *net)
            outputs == 1 ? "" : "s");
 }
 
-void cli_json_warnings(cli_json *j, const char *key, const bp_predict_summary *s)
+void cli_json_input(cli_json *j, const char *key, const bp_predict_summary *s)
 {
     cli_json_object(j, key);
     cli_json_size(j, "unseen_categories", s->unseen);

@@ -4,6 +4,8 @@
  * the JSON embedded in the page. */
 #include "html_report.h"
 
+#include "diagnostics.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -27,6 +29,7 @@ static const char *const report_css[] = {
     "h2 { font-size: 19px; margin: 0 0 14px; padding-bottom: 6px; border-bottom: 1px solid var(--line); }",
     "h3 { font-size: 15px; margin: 0 0 8px; }",
     "section { margin-top: 34px; }",
+    "ul.warnings li { margin: 6px 0; } ul.warnings code { font-weight: 650; }",
     "code, .cmd { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, \"Liberation Mono\", monospace; font-size: 13px; }",
     ".cmd { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; margin: 10px 0 4px; white-space: pre-wrap; overflow-wrap: anywhere; }",
     ".meta, .note { color: var(--muted); font-size: 13px; }",
@@ -531,6 +534,22 @@ static void write_figures(FILE *f, const cli_report *r)
     fputs("</div>\n", f);
 }
 
+/* What the run noticed, each with the flag that would help. */
+static void write_warnings_section(FILE *f, const cli_report *r)
+{
+    if (!r->warnings || r->warnings->n == 0) return;
+    fputs("<section>\n<h2>Warnings</h2>\n<ul class=\"warnings\">\n", f);
+    for (size_t i = 0; i < r->warnings->n; i++) {
+        const cli_warning *w = &r->warnings->item[i];
+        fprintf(f, "<li><code>%s</code> %s: ", w->code, w->note ? "note" : "warning");
+        put_html(f, w->message);
+        fputs(". <em>", f);
+        put_html(f, w->hint);
+        fputs("</em></li>\n", f);
+    }
+    fputs("</ul>\n</section>\n", f);
+}
+
 static int has_validation(const cli_progress *p)
 {
     for (size_t i = 0; i < p->n_epochs; i++)
@@ -712,8 +731,10 @@ static void write_setting(FILE *f, const cli_setting *it)
     fputs("<tr><td><code>--", f);
     put_html(f, it->option);
     fprintf(f, "</code></td><td class=\"%s\">", cls);
+    if (it->automatic) fputs("auto \u2192 ", f);
     put_html(f, it->text);
-    fprintf(f, "</td><td class=\"%s\">%s</td></tr>\n", cls, it->given ? "given" : "default");
+    fprintf(f, "</td><td class=\"%s\">%s</td></tr>\n", cls,
+            it->given ? "given" : it->automatic ? "chosen for this run" : "default");
 }
 
 static void write_settings_section(FILE *f, const cli_report *r)
@@ -892,6 +913,7 @@ static void write_report(FILE *f, const cli_report *r)
 {
     write_head(f, r);
     write_figures(f, r);
+    write_warnings_section(f, r);
     write_curves_section(f, r);
     write_scores_section(f, r);
     write_folds_section(f, r);

@@ -21,6 +21,7 @@ typedef struct cli_setting {
     cli_setting_kind kind;
     int unset;            /* no value: the text says what happens instead */
     int given;            /* set on the command line (not a default) */
+    int automatic;        /* chosen to fit the configuration: shown "auto -> value" */
     int numeric_list;     /* a LIST of numbers */
     double number;
     size_t count;
@@ -42,8 +43,11 @@ void cli_settings_group(cli_settings *s, const char *title);
 
 /* Describes the network and training settings, then the data settings. */
 void cli_describe_training(cli_settings *s, const cli_args *args, const bp_net_spec *net,
-                           const bp_train_options *train, bp_scale scale, const char *seed);
-void cli_describe_load(cli_settings *s, const cli_args *args, const bp_load_options *load);
+                           const bp_train_options *train, bp_scale scale, const char *seed,
+                           size_t n_inputs, size_t n_outputs);
+/* task_chosen: load->task was chosen from the target (shown as auto). */
+void cli_describe_load(cli_settings *s, const cli_args *args, const bp_load_options *load,
+                       int task_chosen);
 /* Command-specific settings. */
 void cli_describe_number(cli_settings *s, const cli_args *args, const char *option, double v);
 void cli_describe_count(cli_settings *s, const cli_args *args, const char *option, size_t v);
@@ -70,9 +74,9 @@ void cli_json_data(cli_json *j, const char *key, const bp_dataset *ds, const siz
 /* The metrics object of docs/json.md. */
 void cli_json_metrics(cli_json *j, const char *key, const bp_metrics *m, const bp_dataset *ds);
 void cli_json_regression(cli_json *j, const char *key, const bp_regression_metrics *m, size_t rows);
-/* "warnings": unseen categories and filled missing values, each with the
- * first one's place (null when there is none). */
-void cli_json_warnings(cli_json *j, const char *key, const bp_predict_summary *s);
+/* "input": unseen categories, rows left out and filled missing values,
+ * each with the first one's place (null when there is none). */
+void cli_json_input(cli_json *j, const char *key, const bp_predict_summary *s);
 /* The name of the data for people: "standard input" for "-". */
 const char *cli_source_name(const char *path);
 
@@ -110,6 +114,7 @@ typedef struct cli_report {
     const size_t *rows;               /* the rows scored, NULL = 0..n_scored-1 */
     size_t n_scored;
     const char *scored_title;
+    const struct cli_warnings *warnings; /* or NULL */
 } cli_report;
 
 /* The kept epoch report that ends run `run`, or NULL. */

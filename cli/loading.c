@@ -90,10 +90,12 @@ int cli_read_load_options(const cli_args *args, bp_load_options *load)
         return cli_usage_error("--header and --no-header contradict each other"), 0;
     if (cli_value(args, "header")) load->header = 1;
     if (cli_value(args, "no-header")) load->header = 0;
+    load->task = BP_TASK_AUTO;
     if ((v = cli_value(args, "task"))) {
         if (strcmp(v, "classification") == 0) load->task = BP_TASK_CLASSIFICATION;
         else if (strcmp(v, "regression") == 0) load->task = BP_TASK_REGRESSION;
-        else return cli_usage_error("--task must be classification or regression, not '%s'", v), 0;
+        else if (strcmp(v, "auto") != 0)
+            return cli_usage_error("--task must be auto, classification or regression, not '%s'", v), 0;
     }
     if ((v = cli_value(args, "missing")) && bp_missing_parse(v, &load->missing, &err) != BP_OK) {
         cli_fail(&err);
@@ -143,6 +145,29 @@ static void note_dropped(const char *file, const bp_load_info *info)
     fputc('\n', stderr);
 }
 
+/* Rows per class below this make a class too rare to learn. */
+enum { FEW_ROWS_PER_CLASS = 5 };
+
+/* The task chosen from a numeric target, and classes too many for the rows. */
+static void note_task(const char *file, const bp_dataset *ds, const bp_load_info *info)
+{
+    const char *name = cli_source_name(file);
+    if (info->task == BP_TASK_REGRESSION && info->task_chosen) {
+        fprintf(stderr,
+                "backprop: note: %s: regression: the target holds %zu distinct numbers in %zu rows%s "
+                "(--task classification reads them as classes)\n",
+                name, info->target_values, info->records,
+                info->target_fractional ? ", some with a fraction" : "");
+        return;
+    }
+    size_t k = bp_dataset_classes(ds);
+    if (info->task != BP_TASK_CLASSIFICATION || k <= 2 || info->rows >= FEW_ROWS_PER_CLASS * k) return;
+    fprintf(stderr, "backprop: warning: %s: %zu classes for %zu rows (%.1f rows a class): too few to learn "
+            "each class%s\n", name, k, info->rows, (double)info->rows / (double)k,
+            info->target_numeric ? "; if the target is a quantity, --task regression predicts it as a number"
+                                 : "");
+}
+
 void cli_note_load(const char *file, const bp_dataset *ds, const bp_load_options *load)
 {
     bp_load_info info;
@@ -153,4 +178,5 @@ void cli_note_load(const char *file, const bp_dataset *ds, const bp_load_options
                 "like 7,4); --decimal . reads it otherwise\n",
                 cli_source_name(file), delimiter_words(info.delimiter));
     note_dropped(file, &info);
+    note_task(file, ds, &info);
 }

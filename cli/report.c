@@ -3,28 +3,38 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+/* On a terminal a matrix wider than this many classes is cut: a 186-class
+ * matrix is thousands of characters a line. Pipes and files get it whole. */
+enum { CONFUSION_SHOWN = 16 };
 
 void cli_print_confusion(const bp_metrics *m, const bp_dataset *ds)
 {
     size_t k = m->n_classes, width = 9;
+    size_t shown = k > CONFUSION_SHOWN && isatty(STDOUT_FILENO) ? CONFUSION_SHOWN : k;
     for (size_t c = 0; c < k; c++) {
         size_t len = strlen(bp_dataset_class_name(ds, c));
         if (len + 2 > width) width = len + 2;
     }
     if (width > 24) width = 24;
     printf("Confusion matrix (rows: actual, columns: predicted):\n%*s", (int)width, "");
-    for (size_t c = 0; c < k; c++) printf(" %*.*s", (int)width, (int)width, bp_dataset_class_name(ds, c));
+    for (size_t c = 0; c < shown; c++) printf(" %*.*s", (int)width, (int)width, bp_dataset_class_name(ds, c));
     putchar('\n');
-    for (size_t a = 0; a < k; a++) {
+    for (size_t a = 0; a < shown; a++) {
         printf("%*.*s", (int)width, (int)width, bp_dataset_class_name(ds, a));
-        for (size_t p = 0; p < k; p++) printf(" %*zu", (int)width, m->confusion[a * k + p]);
+        for (size_t p = 0; p < shown; p++) printf(" %*zu", (int)width, m->confusion[a * k + p]);
         putchar('\n');
     }
+
     printf("%*s %9s %9s %9s %9s\n", (int)width, "class", "precision", "recall", "f1", "support");
-    for (size_t c = 0; c < k; c++)
+    for (size_t c = 0; c < shown; c++)
         printf("%*.*s %9.4f %9.4f %9.4f %9zu\n", (int)width, (int)width, bp_dataset_class_name(ds, c),
                m->per_class[c].precision, m->per_class[c].recall, m->per_class[c].f1,
                m->per_class[c].support);
+    if (shown < k)
+        printf("(%zu classes: the first %zu shown on a terminal; --format json, --report or a pipe "
+               "has them all)\n", k, shown);
 }
 
 void cli_print_evaluation(const bp_evaluation *ev, const bp_model *m)

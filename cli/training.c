@@ -11,15 +11,26 @@ static const char *const training_option_names[] = {
     "batch", "optimizer", "momentum", "beta1", "beta2", "l2", "schedule", "decay",
     "step-epochs", "validation", "patience", "threads", "scale"};
 
-size_t cli_add_training_options(cli_option *options, size_t n)
+static const char *const training_flag_names[] = {"shuffle", "no-shuffle"};
+
+static size_t add_options(cli_option *options, size_t n, const char *const *names, size_t count,
+                          int takes_value)
 {
-    for (size_t i = 0; i < sizeof training_option_names / sizeof *training_option_names; i++) {
-        options[n].name = training_option_names[i];
-        options[n].takes_value = 1;
+    for (size_t i = 0; i < count; i++) {
+        options[n].name = names[i];
+        options[n].takes_value = takes_value;
         options[n].value = NULL;
         n++;
     }
     return n;
+}
+
+size_t cli_add_training_options(cli_option *options, size_t n)
+{
+    n = add_options(options, n, training_option_names,
+                    sizeof training_option_names / sizeof *training_option_names, 1);
+    return add_options(options, n, training_flag_names,
+                       sizeof training_flag_names / sizeof *training_flag_names, 0);
 }
 
 void cli_training_defaults(cli_training *t)
@@ -31,6 +42,7 @@ void cli_training_defaults(cli_training *t)
     t->train = cv.train;
     t->scale = BP_SCALE_MINMAX;
     t->seed = "1";
+    t->train.shuffle = 1;
 }
 
 /* A fraction in [lo, hi). */
@@ -112,6 +124,7 @@ static int read_optimizer(const cli_args *args, cli_training *t)
     bp_error err;
     bp_train_options *o = &t->train;
     if ((v = cli_value(args, "optimizer")) && !cli_status(bp_optimizer_parse(v, &o->optimizer, &err), &err)) return 0;
+    if (!cli_value(args, "lr")) o->learning_rate = bp_default_learning_rate(o->optimizer);
     if ((v = cli_value(args, "momentum")) && !cli_fraction("momentum", v, 0, 1, &o->momentum)) return 0;
     if ((v = cli_value(args, "beta1")) && !cli_fraction("beta1", v, 0, 1, &o->beta1)) return 0;
     if ((v = cli_value(args, "beta2")) && !cli_fraction("beta2", v, 0, 1, &o->beta2)) return 0;
@@ -134,7 +147,9 @@ int cli_read_training(const cli_args *args, cli_training *t)
     if (!read_network(args, t)) return 0;
     if ((v = cli_value(args, "loss")) && !cli_status(bp_loss_parse(v, &o->loss, &err), &err)) return 0;
     if ((v = cli_value(args, "batch")) && !read_batch(v, t)) return 0;
-    o->shuffle = o->batch_size != 1; /* mini-batches are drawn afresh every epoch */
+    if (cli_value(args, "shuffle") && cli_value(args, "no-shuffle"))
+        return cli_usage_error("--shuffle and --no-shuffle contradict each other"), 0;
+    if (cli_value(args, "no-shuffle")) o->shuffle = 0;
     if (!read_optimizer(args, t)) return 0;
     if ((v = cli_value(args, "validation")) && !cli_fraction("validation", v, 0, 1, &o->validation)) return 0;
     if ((v = cli_value(args, "patience")) && !cli_size("patience", v, 1, &o->patience)) return 0;
@@ -145,17 +160,23 @@ int cli_read_training(const cli_args *args, cli_training *t)
 }
 
 const char cli_training_help[] =
-    "network and training (defaults are the tutorial's):\n"
+    "network and training (the defaults: the tutorial's network, trained online):\n"
     "  --hidden N[,N...]        hidden layer widths (5)\n"
     "  --activation A[,A...]    hidden activation: sigmoid, tanh, relu, leaky, linear\n"
     "                           (sigmoid); one for all layers or one per layer\n"
     "  --output-activation A    sigmoid, softmax or linear (sigmoid; softmax with --loss xent)\n"
     "  --loss L                 sse (the tutorial's squared error), xent, mse\n"
-    "  --init I                 uniform (the tutorial's [0,1)), xavier, he\n"
-    "  --lr X                   learning rate (0.3)\n"
+    "  --init I                 uniform (the tutorial's [0,1)), xavier, he, auto\n"
+    "                           (auto: uniform for an all-sigmoid network, as the\n"
+    "                           tutorial; else he for relu and leaky layers,\n"
+    "                           xavier for the others)\n"
+    "  --lr X                   learning rate (auto: 0.3 for sgd, 0.03 for momentum\n"
+    "                           and nesterov, 0.001 for adam)\n"
     "  --epochs N               training epochs (500)\n"
     "  --batch N|all            rows per step: 1 = online SGD (the tutorial), 0 or\n"
-    "                           all = the full batch; batches are reshuffled each epoch\n"
+    "                           all = the full batch\n"
+    "  --shuffle, --no-shuffle  reshuffle the training rows every epoch, seeded (on;\n"
+    "                           off under cv --tutorial, which keeps the file's order)\n"
     "  --optimizer O            sgd, momentum, nesterov, adam (sgd)\n"
     "  --momentum X             for momentum and nesterov (0.9)\n"
     "  --beta1 X, --beta2 X     for adam (0.9, 0.999)\n"
@@ -171,9 +192,13 @@ const char cli_training_help[] =
     "  --scale S                minmax (the tutorial's), standard, none\n"
     "  --seed S                 random seed, any non-negative integer (1)\n";
 
-void cli_apply_task(const cli_args *args, bp_task task, cli_training *t)
+void cli_apply_task(const cli_args *args, bp_load_options *load, const bp_dataset *ds,
+                    bp_net_spec *net, bp_train_options *train)
 {
-    if (task != BP_TASK_REGRESSION) return;
-    if (!cli_value(args, "output-activation")) t->net.output_act = BP_ACT_LINEAR;
-    if (!cli_value(args, "loss")) t->train.loss = BP_LOSS_MSE;
+    bp_load_info info;
+    bp_dataset_load_info(ds, &info);
+    load->task = info.task;
+    if (info.task != BP_TASK_REGRESSION) return;
+    if (!cli_value(args, "output-activation")) net->output_act = BP_ACT_LINEAR;
+    if (!cli_value(args, "loss")) train->loss = BP_LOSS_MSE;
 }

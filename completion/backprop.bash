@@ -38,14 +38,14 @@ _backprop_values()
     --output-activation) echo "sigmoid softmax linear" ;;
     --loss) echo "sse xent mse" ;;
     --format) echo "text json csv" ;;
-    --init) echo "uniform xavier he" ;;
+    --init) echo "uniform xavier he auto" ;;
     --optimizer) echo "sgd momentum nesterov adam" ;;
     --schedule) echo "constant step invtime" ;;
     --scale) echo "minmax standard none" ;;
     --missing) echo "error drop mean" ;;
     --missing-target) echo "auto error drop" ;;
     --decimal) echo ". ," ;;
-    --task) echo "classification regression" ;;
+    --task) echo "auto classification regression" ;;
     --delimiter) echo "tab space ," ;;
     --batch) echo "all" ;;
     esac

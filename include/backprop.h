@@ -105,10 +105,21 @@ typedef enum bp_init {
     BP_INIT_UNIFORM = 0, /* the tutorial's uniform [0,1), weights and bias */
     BP_INIT_XAVIER,      /* Glorot uniform in +-sqrt(6/(fan_in+fan_out)), bias 0 */
     BP_INIT_HE,          /* He normal, std sqrt(2/fan_in), bias 0 */
+    BP_INIT_AUTO,        /* by each layer's activation (bp_init_for_layer) */
     BP_INIT_COUNT        /* not an init: the number of them */
 } bp_init;
 
 const char *bp_init_name(bp_init init);
+/* What BP_INIT_AUTO draws for one layer of a network of n_layers weight
+ * layers with widths[0 .. n_layers] and activations acts[0 .. n_layers-1]:
+ * the tutorial's uniform when every layer is sigmoid with at most
+ * BP_INIT_UNIFORM_FAN_IN inputs (the tutorial's network, drawn as it draws
+ * it; wider, uniform [0,1) weights saturate the sigmoid), else He for relu
+ * and leaky layers and Xavier for the others. Any other init is returned
+ * as it is. */
+#define BP_INIT_UNIFORM_FAN_IN 16
+bp_init bp_init_for_layer(bp_init init, const size_t *widths, const bp_activation *acts, size_t n_layers,
+                          size_t layer);
 bp_status bp_init_parse(const char *name, bp_init *out, bp_error *err);
 
 /* The loss that training minimises. */
@@ -195,6 +206,11 @@ typedef enum bp_optimizer {
 
 const char *bp_optimizer_name(bp_optimizer opt);
 bp_status bp_optimizer_parse(const char *name, bp_optimizer *out, bp_error *err);
+/* A learning rate that suits the optimiser when none is chosen: the
+ * tutorial's 0.3 for sgd; 0.03 for momentum and nesterov (the same step
+ * as sgd's once the velocity builds up with the default momentum 0.9);
+ * 0.001 for adam, as in Keras and PyTorch. */
+double bp_default_learning_rate(bp_optimizer opt);
 
 typedef enum bp_schedule {
     BP_SCHEDULE_CONSTANT = 0,
@@ -269,6 +285,25 @@ typedef struct bp_reducer {
  * part going up alone. total->grad must not be any part's buffer. */
 void bp_reduce_tree(const bp_grad_part *parts, size_t n, size_t n_params, bp_grad_part *total);
 
+/* What a training run noticed about itself, for warnings that say why a
+ * model is poor (bp_train_options.diagnostics). After the first epoch up
+ * to BP_DIAGNOSE_ROWS training rows go through the network to see how its
+ * hidden units behave. */
+#define BP_DIAGNOSE_ROWS 256
+typedef struct bp_train_diagnostics {
+    size_t epochs_run;
+    double first_loss, last_loss; /* mean training loss of the first and the last epoch */
+    size_t flat_epochs;     /* the last epochs in a row whose loss moved by less
+                               than 1e-5 of itself */
+    size_t rows_checked;    /* rows looked at after the first epoch; 0 = not looked */
+    size_t squashing_units; /* sigmoid and tanh hidden units */
+    size_t saturated_units; /* ... at their limits (within 1e-3) on 95% of those rows or more */
+    size_t relu_units;      /* relu hidden units */
+    size_t dead_units;      /* ... at 0 on every one of those rows */
+    size_t stopped_epoch;   /* early stopping ended training after this epoch (1-based); 0 = it did not */
+    size_t best_epoch;      /* the epoch whose weights were kept (1-based), with validation */
+} bp_train_diagnostics;
+
 typedef struct bp_train_options {
     double learning_rate;   /* 0.3 */
     size_t epochs;          /* 500 */
@@ -305,6 +340,8 @@ typedef struct bp_train_options {
                                than one row and a step through the gradient:
                                the paths that step straight into the weights
                                are not taken */
+    bp_train_diagnostics *diagnostics; /* filled in when not NULL; cross-validation's
+                               folds in lockstep (cv --tutorial) leave it zero */
 } bp_train_options;
 
 /* The tutorial's settings: lr 0.3, 500 epochs, online SGD, squared error. */
@@ -333,8 +370,17 @@ size_t bp_format_double(char *buf, size_t size, double x);
 
 typedef enum bp_task {
     BP_TASK_CLASSIFICATION = 0, /* the target is a class label (any string) */
-    BP_TASK_REGRESSION          /* the target is a number */
+    BP_TASK_REGRESSION,         /* the target is a number */
+    BP_TASK_AUTO                /* loading only: regression when every target is a
+                                   number and some have a fractional part, or they
+                                   are whole numbers with more distinct values than
+                                   BP_TASK_MAX_CLASSES and than a tenth of the
+                                   records; classification otherwise */
 } bp_task;
+
+/* The most distinct whole-number targets BP_TASK_AUTO reads as classes
+ * whatever the number of rows. */
+#define BP_TASK_MAX_CLASSES 20
 
 /* What to do with missing values ("", "?", "NA", "NaN", ...). */
 typedef enum bp_missing {
@@ -414,6 +460,11 @@ typedef struct bp_load_info {
     size_t missing_cells;    /* missing cells in the used columns, the target's included */
     size_t filled;           /* missing feature cells of kept rows (BP_MISSING_MEAN): NaN in
                                 the features, which the scaler fills with the training mean */
+    bp_task task;            /* classification or regression */
+    int task_chosen;         /* the task was BP_TASK_AUTO's choice */
+    size_t target_values;    /* distinct target values (as written) */
+    int target_numeric;      /* every target is a number */
+    int target_fractional;   /* some target has a fractional part */
 } bp_load_info;
 
 /* Fills info for a dataset read by bp_dataset_load (zeros for a model's schema). */
@@ -508,7 +559,7 @@ typedef struct bp_net_spec {
     const size_t *hidden;            /* their widths */
     const bp_activation *hidden_act; /* n_hidden activations, NULL = sigmoid */
     bp_activation output_act;        /* BP_ACT_SIGMOID */
-    bp_init init;                    /* BP_INIT_UNIFORM */
+    bp_init init;                    /* BP_INIT_AUTO */
 } bp_net_spec;
 
 /* Builds a network for n_inputs and n_outputs from a spec. */
@@ -537,6 +588,7 @@ typedef struct bp_cv_result {
     bp_real *proba;        /* n_rows x n_classes: outputs normalised to sum 1 */
     bp_real *values;       /* regression: the predicted value of each row */
     bp_regression_metrics *fold_regression; /* regression: per fold */
+    bp_train_diagnostics *fold_diagnostics; /* per fold (zero for folds in lockstep) */
 } bp_cv_result;
 
 /* Stratified k-fold: each class's rows, shuffled, are dealt round-robin to
@@ -573,13 +625,14 @@ void bp_model_defaults(bp_model_options *o);
 /* How a model was trained, as recorded in it. */
 typedef struct bp_model_info {
     int trained;             /* 0 when assembled by bp_model_create: the rest is unset */
-    bp_train_options train;  /* on_epoch, user and threads are not recorded */
+    bp_train_options train;  /* on_epoch, user, threads and diagnostics are not recorded */
     bp_init init;
     char seed[80];           /* decimal seed, "" when not recorded (or longer than this) */
     size_t rows;             /* training rows */
     size_t epochs_run;       /* epochs run (early stopping may end sooner) */
     double final_loss;       /* mean loss per row in the last epoch */
     double train_accuracy;   /* % of the training rows predicted right; NaN for regression */
+    bp_train_diagnostics diagnostics; /* of the training run; not in the model file */
 } bp_model_info;
 
 /* Trains a model on every row of ds: fits the scaler (and for regression a

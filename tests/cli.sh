@@ -131,7 +131,7 @@ expect_fail "bad --delimiter" 2 "--delimiter must be one of" "$BP" cv --delimite
     bad "cv --task regression"
 expect_fail "regression with text target" 2 "non-numeric value" "$BP" cv --task regression \
     "$SHARED_IRIS_OR_SEEDS_TEXT"
-expect_fail "bad --task" 2 "--task must be classification or regression" "$BP" cv --task cluster "$SEEDS"
+expect_fail "bad --task" 2 "--task must be auto, classification or regression" "$BP" cv --task cluster "$SEEDS"
 expect_fail "history in a missing directory" 2 "cannot write" "$BP" cv --history "$TMP/no/dir/h.csv" "$SEEDS"
 
 # --- the shared data sets, where present

@@ -118,14 +118,17 @@ def check_metrics(what, m, rows, k):
     for c in m["per_class"]:
         has_keys(what + " per_class", c, ["label", "precision", "recall", "f1", "support"])
     check(what + ": precision is a fraction", all(0 <= c["precision"] <= 1 for c in m["per_class"]))
-    check(what + ": accuracy is a percentage", 0 <= m["accuracy"] <= 100)
+    check(what + ": accuracy is a fraction", 0 <= m["accuracy"] <= 1)
 
 # --- cv
 cv = load("cv.json")
 if cv:
-    has_keys("cv", cv, HEAD + ["config", "folds", "mean_accuracy", "std_accuracy", "metrics"])
+    has_keys("cv", cv, HEAD + ["config", "folds", "mean_accuracy", "std_accuracy", "metrics", "warnings"])
     check("cv: command", cv["command"] == "cv")
-    check("cv: schema_version 1", cv["schema_version"] == 1)
+    check("cv: schema_version 2", cv["schema_version"] == 2)
+    check("cv: warnings, a list of coded entries", isinstance(cv["warnings"], list) and
+          all(set(w) == {"code", "level", "message", "hint"} for w in cv["warnings"]))
+    check("cv: rates are fractions", all(0 <= f["accuracy"] <= 1 for f in cv["folds"]) and 0 <= cv["mean_accuracy"] <= 1)
     check("cv: task", cv["task"] == "classification")
     has_keys("cv data", cv["data"], ["source", "rows", "features", "numeric_features", "categorical_columns", "classes"])
     check("cv data: rows", cv["data"]["rows"] == 210)
@@ -144,9 +147,10 @@ if cv:
     # the same figures as the text output
     text = open(os.path.join(tmp, "cv.txt")).read()
     scores = re.search(r"^Scores: \[(.*)\]$", text, re.M).group(1)
-    check("cv: fold accuracies equal the text's Scores", [float(s) for s in scores.split(", ")] == [f["accuracy"] for f in cv["folds"]])
+    check("cv: fold accuracies equal the text's Scores, as fractions",
+          [float(s) / 100 for s in scores.split(", ")] == [f["accuracy"] for f in cv["folds"]])
     mean = re.search(r"^Mean Accuracy: ([0-9.]+)%$", text, re.M).group(1)
-    check("cv: mean equals the text's", "%.3f" % cv["mean_accuracy"] == mean)
+    check("cv: mean equals the text's", "%.3f" % (100 * cv["mean_accuracy"]) == mean)
     f1 = re.search(r"^Macro F1: ([0-9.]+)%$", text, re.M).group(1)
     check("cv: macro F1 equals the text's", "%.3f" % (100 * cv["metrics"]["macro_f1"]) == f1)
 
@@ -170,23 +174,24 @@ if os.path.getsize(os.path.join(tmp, "tutorial.json")):
     cv = load("tutorial.json")
     if cv:
         check("cv --tutorial: the tutorial's scores, to the last digit",
-              [f["accuracy"] for f in cv["folds"]] == [90.47619047619048, 92.85714285714286, 97.61904761904762,
-                                                      92.85714285714286, 92.85714285714286])
+              [100 * f["accuracy"] for f in cv["folds"]] == [90.47619047619048, 92.85714285714286, 97.61904761904762,
+                                                            92.85714285714286, 92.85714285714286])
         check("cv --tutorial: config", cv["config"]["tutorial"] is True)
 
 # --- eval
 ev = load("eval.json")
 if ev:
-    has_keys("eval", ev, HEAD + ["model", "metrics", "warnings"])
+    has_keys("eval", ev, HEAD + ["model", "metrics", "input", "warnings"])
     check("eval: command", ev["command"] == "eval")
     check("eval: data", ev["data"] == {"source": "data/wheat-seeds.csv", "rows": 210,
                                     "delimiter": ",", "decimal": "."})
     check_metrics("eval metrics", ev["metrics"], 210, 3)
     text = open(os.path.join(tmp, "eval.txt")).read()
     acc = re.search(r"^Accuracy: ([0-9.]+)%$", text, re.M).group(1)
-    check("eval: accuracy equals the text's", "%.3f" % ev["metrics"]["accuracy"] == acc)
-    has_keys("eval warnings", ev["warnings"], ["unseen_categories", "first_unseen", "missing_values", "first_missing"])
-    check("eval: no warnings", ev["warnings"]["unseen_categories"] == 0 and ev["warnings"]["first_unseen"] is None)
+    check("eval: accuracy equals the text's", "%.3f" % (100 * ev["metrics"]["accuracy"]) == acc)
+    has_keys("eval input", ev["input"], ["unseen_categories", "first_unseen", "missing_values", "first_missing"])
+    check("eval: nothing unseen", ev["input"]["unseen_categories"] == 0 and ev["input"]["first_unseen"] is None)
+    check("eval: no warnings", ev["warnings"] == [])
 ev = load("eval_reg.json")
 if ev:
     check("eval regression: task", ev["task"] == "regression")
@@ -195,7 +200,7 @@ if ev:
 # --- predict
 pr = load("predict.json")
 if pr:
-    has_keys("predict", pr, HEAD + ["model", "labels", "predictions", "rows", "has_target", "warnings"])
+    has_keys("predict", pr, HEAD + ["model", "labels", "predictions", "rows", "has_target", "input", "warnings"])
     check("predict: labels", pr["labels"] == ["1", "2", "3"])
     check("predict: one prediction per row", len(pr["predictions"]) == pr["rows"] == 210)
     check("predict: rows numbered from 1", [p["row"] for p in pr["predictions"]] == list(range(1, 211)))

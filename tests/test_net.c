@@ -98,9 +98,83 @@ static void test_shape_limits(void)
     bp_net_free(net);
 }
 
+/* Draws a 3-5-4-2 network with acts and init from seed 9. */
+static bp_net *drawn(const bp_activation *acts, bp_init init)
+{
+    size_t widths[4] = {3, 5, 4, 2};
+    bp_net *net;
+    bp_error err;
+    if (bp_net_create(&net, 3, widths, acts, &err) != BP_OK) return NULL;
+    bp_rng rng;
+    bp_rng_seed(&rng, 9);
+    bp_net_init(net, init, &rng);
+    return net;
+}
+
+static int same_weights(const bp_net *a, const bp_net *b)
+{
+    size_t n, m;
+    const bp_real *p = bp_net_params_const(a, &n), *q = bp_net_params_const(b, &m);
+    return n == m && memcmp(p, q, n * sizeof *p) == 0;
+}
+
+/* --init auto: the tutorial's draws for its all-sigmoid network; He for
+ * ReLU-family layers and Xavier for the others elsewhere. */
+static void test_auto_init_fits_each_layer(void)
+{
+    bp_activation sig[3] = {BP_ACT_SIGMOID, BP_ACT_SIGMOID, BP_ACT_SIGMOID};
+    bp_activation mixed[3] = {BP_ACT_RELU, BP_ACT_TANH, BP_ACT_SOFTMAX};
+    bp_activation leaky[3] = {BP_ACT_LEAKY, BP_ACT_SIGMOID, BP_ACT_LINEAR};
+    size_t narrow[4] = {3, 5, 4, 2}, wide[4] = {17, 5, 4, 2}, deep_wide[4] = {3, 5, 40, 2};
+    /* a sigmoid network wider than the tutorial's: uniform would saturate */
+    for (size_t l = 0; l < 3; l++) {
+        CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, wide, sig, 3, l), BP_INIT_XAVIER);
+        CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, deep_wide, sig, 3, l), BP_INIT_XAVIER);
+    }
+    size_t edge[4] = {16, 16, 16, 2};
+    CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, edge, sig, 3, 0), BP_INIT_UNIFORM);
+    for (size_t l = 0; l < 3; l++) CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, narrow, sig, 3, l), BP_INIT_UNIFORM);
+    CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, narrow, mixed, 3, 0), BP_INIT_HE);
+    CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, narrow, mixed, 3, 1), BP_INIT_XAVIER);
+    CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, narrow, mixed, 3, 2), BP_INIT_XAVIER);
+    CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, narrow, leaky, 3, 0), BP_INIT_HE);
+    CHECK_EQ_INT(bp_init_for_layer(BP_INIT_AUTO, narrow, leaky, 3, 1), BP_INIT_XAVIER);
+    for (int i = 0; i < BP_INIT_COUNT; i++)
+        if (i != BP_INIT_AUTO) CHECK_EQ_INT(bp_init_for_layer((bp_init)i, narrow, mixed, 3, 0), i);
+
+    bp_net *a = drawn(sig, BP_INIT_AUTO), *b = drawn(sig, BP_INIT_UNIFORM);
+    CHECK(a && b && same_weights(a, b)); /* the tutorial's weights, draw for draw */
+    bp_net_free(a);
+    bp_net_free(b);
+    a = drawn(mixed, BP_INIT_AUTO);
+    b = drawn(mixed, BP_INIT_HE);
+    CHECK(a && b);
+    if (a && b) {
+        /* the first layer is He's draws; the second Xavier's bound */
+        CHECK(memcmp(bp_net_weights(a, 0), bp_net_weights(b, 0), 15 * sizeof(bp_real)) == 0);
+        double bound = sqrt(6.0 / 9.0), widest = 0;
+        for (size_t i = 0; i < 20; i++) widest = fmax(widest, fabs((double)bp_net_weights(a, 1)[i]));
+        CHECK(widest <= bound && widest > bound / 4);
+    }
+    bp_net_free(a);
+    bp_net_free(b);
+}
+
+/* The learning rate that suits each optimiser when none is given. */
+static void test_default_learning_rates(void)
+{
+    CHECK_EQ_DBL(bp_default_learning_rate(BP_OPT_SGD), 0.3);
+    CHECK_EQ_DBL(bp_default_learning_rate(BP_OPT_MOMENTUM), 0.03);
+    CHECK_EQ_DBL(bp_default_learning_rate(BP_OPT_NESTEROV), 0.03);
+    CHECK_EQ_DBL(bp_default_learning_rate(BP_OPT_ADAM), 0.001);
+    for (int i = 0; i < BP_OPT_COUNT; i++) CHECK(bp_default_learning_rate((bp_optimizer)i) > 0);
+}
+
 int main(void)
 {
     RUN(test_forward_and_backward_match_plain_loops);
     RUN(test_shape_limits);
+    RUN(test_auto_init_fits_each_layer);
+    RUN(test_default_learning_rates);
     return harness_finish();
 }

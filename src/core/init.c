@@ -26,14 +26,49 @@ static double draw(bp_init init, bp_rng *rng, size_t fan_in, size_t fan_out)
     }
     case BP_INIT_HE:
         return normal(rng) * sqrt(2.0 / (double)fan_in);
+    case BP_INIT_AUTO: break; /* resolved per layer first (bp_init_for_layer) */
     case BP_INIT_COUNT: break; /* not an init: bp_net_from_spec refuses it */
     }
     return 0;
 }
 
-void bp_net_init(bp_net *net, bp_init init, bp_rng *rng)
+/* The tutorial's kind of network: sigmoid throughout, narrow enough that
+ * uniform [0,1) weights keep the sums small. */
+static int tutorial_like(const size_t *widths, const bp_activation *acts, size_t n_layers)
+{
+    for (size_t l = 0; l < n_layers; l++)
+        if (acts[l] != BP_ACT_SIGMOID || widths[l] > BP_INIT_UNIFORM_FAN_IN) return 0;
+    return 1;
+}
+
+/* He keeps a ReLU layer's variance from halving at every layer; Xavier
+ * keeps a symmetric activation out of saturation. */
+static bp_init init_for_activation(bp_activation act)
+{
+    switch (act) {
+    case BP_ACT_RELU:
+    case BP_ACT_LEAKY: return BP_INIT_HE;
+    case BP_ACT_SIGMOID:
+    case BP_ACT_TANH:
+    case BP_ACT_LINEAR:
+    case BP_ACT_SOFTMAX:
+    case BP_ACT_COUNT: break;
+    }
+    return BP_INIT_XAVIER;
+}
+
+bp_init bp_init_for_layer(bp_init init, const size_t *widths, const bp_activation *acts, size_t n_layers,
+                          size_t layer)
+{
+    if (init != BP_INIT_AUTO) return init;
+    if (tutorial_like(widths, acts, n_layers)) return BP_INIT_UNIFORM;
+    return init_for_activation(acts[layer]);
+}
+
+void bp_net_init(bp_net *net, bp_init how, bp_rng *rng)
 {
     for (size_t l = 0; l < net->n_layers; l++) {
+        bp_init init = bp_init_for_layer(how, net->width, net->act, net->n_layers, l);
         size_t n_in = net->width[l], n_out = net->width[l + 1];
         bp_real *W = bp_net_weights(net, l), *b = bp_net_bias(net, l);
         for (size_t j = 0; j < n_out; j++) {
@@ -44,7 +79,7 @@ void bp_net_init(bp_net *net, bp_init init, bp_rng *rng)
     }
 }
 
-static const char *const init_names[] = {"uniform", "xavier", "he"};
+static const char *const init_names[] = {"uniform", "xavier", "he", "auto"};
 _Static_assert(BP_COUNT(init_names) == BP_INIT_COUNT, "a name for every init");
 
 const char *bp_init_name(bp_init init)

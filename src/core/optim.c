@@ -142,6 +142,18 @@ const char *bp_optimizer_name(bp_optimizer opt)
     return bp_name_of(optimizer_names, BP_COUNT(optimizer_names), (size_t)opt);
 }
 
+double bp_default_learning_rate(bp_optimizer opt)
+{
+    switch (opt) {
+    case BP_OPT_SGD: return 0.3;
+    case BP_OPT_MOMENTUM:
+    case BP_OPT_NESTEROV: return 0.03;
+    case BP_OPT_ADAM: return 0.001;
+    case BP_OPT_COUNT: break; /* not an optimizer: training refuses it */
+    }
+    return 0.3;
+}
+
 const char *bp_schedule_name(bp_schedule s)
 {
     return bp_name_of(schedule_names, BP_COUNT(schedule_names), (size_t)s);

@@ -233,6 +233,7 @@ static bp_status survey_field(loader *L, size_t c, const bp_csv_field *f, row_mi
      * missing-value marker. */
     if (bp_csv_parse_number_with(f->text, f->len, ds->decimal, &v)) {
         col->n_numbers++;
+        col->n_fractional += isfinite(v) && v != floor(v);
     } else if (bp_csv_is_missing(f->text, f->len)) {
         note_missing(ds, c, f);
         if (col->kind == BP_COL_TARGET) row->target = 1;
@@ -245,7 +246,7 @@ static bp_status survey_field(loader *L, size_t c, const bp_csv_field *f, row_mi
             col->first_text_problem = number_problem(f->text);
         }
     }
-    if (col->kind == BP_COL_TARGET && ds->task == BP_TASK_CLASSIFICATION) {
+    if (col->kind == BP_COL_TARGET && ds->task != BP_TASK_REGRESSION) {
         size_t index;
         if (bp_strmap_intern(&ds->labels, f->text, f->len, &index) != 0)
             return bp_error_nomem(err, "class labels");
@@ -282,6 +283,22 @@ static bp_status survey_record(void *ctx, size_t index, const bp_csv_field *f, s
 }
 
 /* ----------------------------------------------- decisions after pass 1 */
+
+/* BP_TASK_AUTO, as scikit-learn's type_of_target reads a target: numbers
+ * with a fraction are continuous; whole numbers are classes unless there
+ * are too many of them for the rows to teach (a price, a count). */
+static void decide_task(bp_dataset *ds)
+{
+    const bp_column *col = &ds->columns[ds->target];
+    ds->target_values = ds->labels.count;
+    ds->target_numeric = col->n_text == 0 && col->n_numbers > 0;
+    ds->target_fractional = col->n_fractional > 0;
+    if (ds->task != BP_TASK_AUTO) return;
+    ds->task_chosen = 1;
+    size_t many = ds->n_records / 10 > BP_TASK_MAX_CLASSES ? ds->n_records / 10 : BP_TASK_MAX_CLASSES;
+    int continuous = ds->target_numeric && (ds->target_fractional || ds->target_values > many);
+    ds->task = continuous ? BP_TASK_REGRESSION : BP_TASK_CLASSIFICATION;
+}
 
 static bp_status decide_column_kinds(loader *L, int *has_categorical, bp_error *err)
 {
@@ -644,6 +661,7 @@ static bp_status load_passes(loader *L, bp_csv_reader *reader, bp_error *err)
     if ((st = bp_csv_scan(reader, &dialect, survey_record, L, err)) != BP_OK) return st;
     if (ds->n_records == 0) return bp_error_set(err, BP_ERR_DATA, "%s: no data rows", ds->source);
     int has_categorical;
+    decide_task(ds);
     if ((st = decide_column_kinds(L, &has_categorical, err)) != BP_OK) return st;
     if ((st = check_missing(L, err)) != BP_OK) return st;
     if ((st = order_classes(L, err)) != BP_OK) return st;
@@ -755,6 +773,11 @@ void bp_dataset_load_info(const bp_dataset *ds, bp_load_info *info)
     info->dropped_target = ds->n_dropped_target;
     info->missing_cells = ds->n_missing_cells;
     info->filled = ds->n_filled;
+    info->task = ds->task;
+    info->task_chosen = ds->task_chosen;
+    info->target_values = ds->target_values;
+    info->target_numeric = ds->target_numeric;
+    info->target_fractional = ds->target_fractional;
 }
 
 static const char *const missing_names[] = {"error", "drop", "mean"};

@@ -28,6 +28,7 @@ typedef struct bp_column {
     bp_strmap categories;     /* categorical: category names, in feature order */
     size_t n_numbers, n_text, n_missing;
     size_t n_other_decimal;   /* text cells that are numbers with the other decimal point */
+    size_t n_fractional;      /* numbers with a fractional part */
     bp_cell_pos first_text;   /* first non-numeric cell */
     const char *first_text_problem; /* what is wrong with it as a number */
 } bp_column;
@@ -53,6 +54,9 @@ struct bp_dataset {
     size_t n_dropped;         /* records left out by the missing-value policies */
     size_t n_dropped_target;  /* ... of which their target is missing */
     size_t n_filled;          /* missing feature cells of kept rows */
+    int task_chosen;          /* the task was chosen from the target (BP_TASK_AUTO) */
+    size_t target_values;     /* distinct target values, as written */
+    int target_numeric, target_fractional;
     size_t *groups;           /* per feature: 0 numeric, g > 0 one-hot group; or NULL */
     bp_cell_pos missing_shown[BP_MISSING_SHOWN];        /* the first missing feature cells */
     bp_cell_pos target_missing_shown[BP_MISSING_SHOWN]; /* the first missing targets */

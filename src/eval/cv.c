@@ -23,7 +23,7 @@ void bp_cv_defaults(bp_cv_options *o)
     o->net.n_hidden = 1;
     o->net.hidden = tutorial_hidden;
     o->net.output_act = BP_ACT_SIGMOID;
-    o->net.init = BP_INIT_UNIFORM;
+    o->net.init = BP_INIT_AUTO; /* the tutorial's uniform for its all-sigmoid network */
     bp_train_defaults(&o->train);
 }
 
@@ -134,7 +134,9 @@ static bp_status train_and_score(const cv_run *run, fold_job *job, size_t f, bp_
     const bp_dataset *ds = run->ds;
     bp_samples s = {job->scaled, ds->n_features, ds->label, job->scaled_y, run->n_outputs,
                     job->train_rows, job->n_train};
-    bp_status st = bp_train(job->net, &s, &run->o->train, rng, err);
+    bp_train_options train = run->o->train;
+    train.diagnostics = &run->res->fold_diagnostics[f];
+    bp_status st = bp_train(job->net, &s, &train, rng, err);
     if (st == BP_OK && ds->y) score_regression(run, job, f);
     else if (st == BP_OK) score_classification(run, job, f);
     return st;
@@ -333,12 +335,15 @@ static bp_status allocate_run(cv_run *run, bp_cv_result *res, int parallel, bp_e
     if (ds->y) {
         res->values = malloc(ds->n_rows * sizeof *res->values);
         res->fold_regression = calloc(run->o->folds, sizeof *res->fold_regression);
-        if (!res->values || !res->fold_regression) return bp_error_nomem(err, "cross-validation");
+        res->fold_diagnostics = calloc(run->o->folds, sizeof *res->fold_diagnostics);
+        if (!res->values || !res->fold_regression || !res->fold_diagnostics)
+            return bp_error_nomem(err, "cross-validation");
     } else {
         res->scores = calloc(run->o->folds, sizeof *res->scores);
         res->predicted = calloc(ds->n_rows, sizeof *res->predicted);
         res->proba = calloc(proba_cells, sizeof *res->proba);
-        if (!res->scores || !res->predicted || !res->proba)
+        res->fold_diagnostics = calloc(run->o->folds, sizeof *res->fold_diagnostics);
+        if (!res->scores || !res->predicted || !res->proba || !res->fold_diagnostics)
             return bp_error_nomem(err, "cross-validation");
     }
     return BP_OK;
@@ -387,5 +392,6 @@ void bp_cv_result_free(bp_cv_result *res)
     free(res->proba);
     free(res->values);
     free(res->fold_regression);
+    free(res->fold_diagnostics);
     memset(res, 0, sizeof *res);
 }

@@ -19,6 +19,7 @@ typedef struct epoch_watch {
     void *user;
     bp_epoch_report last;
     int seen;
+    bp_train_diagnostics diagnostics;
 } epoch_watch;
 
 static int watch_epoch(void *user, const bp_epoch_report *report)
@@ -143,6 +144,7 @@ static void record_training(bp_model_info *info, const bp_model_options *o, cons
     info->epochs_run = watch->seen ? watch->last.epoch + 1 : 0;
     info->final_loss = watch->seen ? watch->last.loss : NAN;
     info->train_accuracy = accuracy;
+    info->diagnostics = watch->diagnostics;
 }
 
 /* Trains a model; with in_place, the dataset's own features are scaled
@@ -168,12 +170,13 @@ static bp_status train_model(bp_model **out, const bp_dataset *ds, bp_real *in_p
         if (rows[k] >= ds->n_rows) st = bp_error_set(err, BP_ERR_ARG, "training row %zu out of range", rows[k]);
     if (st == BP_OK) st = scale_training_rows(&run, ds, in_place, o->scale, rows, n_rows, err);
     if (st == BP_OK) st = bp_net_from_spec(&run.net, &o->net, ds->n_features, bp_model_outputs(ds), err);
-    epoch_watch watch = {o->train.on_epoch, o->train.user, {0}, 0};
+    epoch_watch watch = {o->train.on_epoch, o->train.user, {0}, 0, {0}};
     if (st == BP_OK) {
         bp_net_init(run.net, o->net.init, rng);
         bp_train_options train = o->train;
         train.on_epoch = watch_epoch;
         train.user = &watch;
+        train.diagnostics = &watch.diagnostics;
         bp_samples s = bp_dataset_samples(ds);
         s.x = run.x;
         s.y = run.y;

@@ -5,6 +5,7 @@
 
 #include "fast/batch.h"
 #include "train/checkpoint.h"
+#include "train/diagnose.h"
 #include "train/reduce.h"
 #include "train/train.h"
 #include "util/error.h"
@@ -62,6 +63,7 @@ typedef struct trainer {
     size_t first, count;    /* the shards computed here */
     bp_grad_part *parts;    /* their parts, count of them */
     bp_status failure;      /* why a step could not finish (the reducer's error) */
+    size_t *unit_counts;    /* scratch for the diagnostics, one per hidden unit */
     bp_error *err;
 } trainer;
 
@@ -134,6 +136,7 @@ static void trainer_free(trainer *t)
     if (t->parts)
         for (size_t i = 0; i < t->count; i++) free(t->parts[i].grad);
     free(t->parts);
+    free(t->unit_counts);
     bp_optim_free(&t->optim);
     bp_batch_ws_free(&t->ws);
 }
@@ -223,6 +226,11 @@ static bp_status trainer_init(trainer *t, bp_net *net, const bp_samples *s,
             memset(t->decays + net->w_offset[l], 1, net->width[l] * net->width[l + 1]);
         st = bp_optim_init(&t->optim, o, net->n_params, t->decays, err);
         if (st != BP_OK) return st;
+    }
+    if (o->diagnostics) {
+        memset(o->diagnostics, 0, sizeof *o->diagnostics);
+        t->unit_counts = malloc((bp_diagnose_hidden_units(net) + 1) * sizeof *t->unit_counts);
+        if (!t->unit_counts) return bp_error_nomem(err, "diagnostics");
     }
     return reduces(o) ? parts_init(t, err) : BP_OK;
 }
@@ -508,10 +516,22 @@ static void track_validation(trainer *t, bp_epoch_report *rep)
     if (rep->val_loss < t->best_val) {
         t->best_val = rep->val_loss;
         t->since_best = 0;
+        if (t->o->diagnostics) t->o->diagnostics->best_epoch = rep->epoch + 1;
         memcpy(t->best, t->net->params, t->net->n_params * sizeof *t->best);
     } else {
         t->since_best++;
     }
+}
+
+/* The diagnostics of an epoch: its loss; after the first, how the hidden
+ * units behave on the first training rows of the epoch's order. */
+static void diagnose(trainer *t, const bp_epoch_report *rep, int early)
+{
+    bp_train_diagnostics *d = t->o->diagnostics;
+    int first = d->epochs_run == 0;
+    bp_diagnose_epoch(d, rep->epoch, rep->loss);
+    if (first) bp_diagnose_units(t->net, t->s, t->order, t->n_train, t->unit_counts, d);
+    if (early) d->stopped_epoch = rep->epoch + 1;
 }
 
 static bp_status run_epochs(trainer *t, bp_rng *rng, bp_error *err)
@@ -539,6 +559,7 @@ static bp_status run_epochs(trainer *t, bp_rng *rng, bp_error *err)
         if (t->n_val) track_validation(t, &rep);
         rep.seconds = now_seconds() - start;
         int early = t->n_val && o->patience > 0 && t->since_best >= o->patience;
+        if (o->diagnostics) diagnose(t, &rep, early);
         int last = epoch + 1 == o->epochs;
         if (o->checkpoint && o->checkpoint_every && (epoch + 1) % o->checkpoint_every == 0 && !last) {
             bp_status st = save_checkpoint(t, rng, epoch + 1, 0, 0, err);
