@@ -260,7 +260,7 @@ typedef struct progress {
     int live;
     const tune_config *c;
     double start;
-    const char *stage;
+    char stage[96];          /* "search", or which outer fold */
     double best;
     int have_best;
 } progress;
@@ -400,9 +400,7 @@ static bp_status nested_estimate(const tune_config *c, const bp_dataset *ds, con
         size_t n_train = 0;
         for (size_t i = 0; i < rows; i++)
             if (i < start[f] || i >= start[f + 1]) train[n_train++] = order[i];
-        char stage[96];
-        snprintf(stage, sizeof stage, "nested, outer fold %zu of %zu", f + 1, K);
-        p->stage = stage;
+        snprintf(p->stage, sizeof p->stage, "nested, outer fold %zu of %zu", f + 1, K);
         bp_tune_result res;
         st = search_rows(c, ds, k, n, train, n_train, c->budget > 0 ? c->budget / 2 / (double)K : 0, p, &res, err);
         if (st != BP_OK) break;
@@ -489,7 +487,8 @@ static void put_command(FILE *f, const tune_config *c, const candidate *k, const
  * ahead of earlier rounds'). */
 static size_t *rank_trials(const tune_config *c, const bp_tune_result *r)
 {
-    size_t *order = malloc((r->n_trials ? r->n_trials : 1) * sizeof *order);
+    if (!r->trials || r->n_trials == 0) return NULL;
+    size_t *order = malloc(r->n_trials * sizeof *order);
     if (!order) return NULL;
     size_t last = r->trials[r->best].rung;
     int higher = bp_metric_higher_is_better(c->metric);
@@ -663,6 +662,7 @@ static int run_tune(tune_config *c, int argc, char **argv)
     outcome o;
     memset(&o, 0, sizeof o);
     progress p = {isatty(STDERR_FILENO) && !c->quiet, c, seconds_now(), "search", 0, 0};
+    int found = 0;
     double start = seconds_now();
     bp_status st = BP_OK;
     if (status == EXIT_OK) {
@@ -671,8 +671,10 @@ static int run_tune(tune_config *c, int argc, char **argv)
         if (st == BP_OK && c->outer_folds) st = nested_estimate(c, ds, k, n, &p, &o, &err);
         if (p.live) fputs("\r\033[K", stderr);
         if (st != BP_OK) status = cli_fail(&err);
+        found = st == BP_OK && o.search.trials && o.search.n_trials > 0;
     }
     double seconds = seconds_now() - start;
+    if (status == EXIT_OK && !found) status = cli_usage_error("tune: no trial finished");
     if (status == EXIT_OK && c->output) {
         st = save_best(c, ds, &k[o.search.trials[o.search.best].candidate], &err);
         if (st != BP_OK) status = cli_fail(&err);

@@ -152,6 +152,14 @@ static size_t halving_rounds(size_t n, size_t factor)
     return rounds > 1 ? rounds - 1 : 1;
 }
 
+/* The trials of a search without limits: every round's candidates. */
+static size_t planned_trials(const bp_tune_options *o)
+{
+    size_t n = o->n_candidates, rounds = o->halving ? halving_rounds(n, o->factor) : 1, total = 0;
+    for (size_t r = 0, alive = n; r < rounds; r++, alive = (alive + o->factor - 1) / o->factor) total += alive;
+    return total;
+}
+
 static bp_status check_tune(const bp_dataset *ds, const bp_tune_options *o, bp_error *err)
 {
     if (o->n_candidates == 0) return bp_error_set(err, BP_ERR_ARG, "nothing to tune: no candidate");
@@ -201,9 +209,8 @@ static bp_status run_search(search *s, bp_error *err)
     const bp_tune_options *o = s->o;
     bp_tune_result *res = s->res;
     size_t n = o->n_candidates, rounds = o->halving ? halving_rounds(n, o->factor) : 1;
-    size_t alive = n, planned = 0;
+    size_t alive = n, planned = planned_trials(o);
     for (size_t i = 0; i < n; i++) s->candidates[i] = i;
-    for (size_t r = 0, a = n; r < rounds; r++, a = (a + o->factor - 1) / o->factor) planned += a;
     res->planned = planned;
     round_job job = {s->ds, o, s->rng, s->candidates, s->epochs, 0, NULL, PTHREAD_MUTEX_INITIALIZER, 0, 0,
                      planned, o->max_seconds > 0 ? now_seconds() + o->max_seconds : 0, 0, BP_OK, {0}};
@@ -249,12 +256,10 @@ bp_status bp_tune(const bp_dataset *ds, const bp_tune_options *o, const bp_rng *
     memset(res, 0, sizeof *res);
     bp_status st = check_tune(ds, o, err);
     if (st != BP_OK) return st;
-    size_t n = o->n_candidates, total = 0;
-    size_t rounds = o->halving ? halving_rounds(n, o->factor) : 1;
-    for (size_t r = 0, a = n; r < rounds; r++, a = (a + o->factor - 1) / o->factor) total += a;
+    size_t n = o->n_candidates;
     search s = {ds, o, rng, NULL, res, malloc(n * sizeof(size_t)), malloc(n * sizeof(size_t)),
                 malloc(n * sizeof(size_t))};
-    res->trials = calloc(total, sizeof *res->trials);
+    res->trials = calloc(planned_trials(o), sizeof *res->trials); /* n >= 1: never 0 bytes */
     if (!s.candidates || !s.epochs || !s.order || !res->trials) st = bp_error_nomem(err, "tuning");
     if (st == BP_OK) st = bp_pool_create(&s.pool, o->threads, err);
     if (st == BP_OK) st = run_search(&s, err);
