@@ -7,18 +7,6 @@
 . "$(dirname "$0")/sh/harness.sh"
 SEEDS=data/wheat-seeds.csv
 
-has() {
-    if grep -qF -- "$3" "$2"; then ok; else bad "$1: no '$3' in"; head -5 "$2"; fi
-}
-run() {
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    status=$?
-    [ $status -eq 0 ] && ok || { bad "exit $status: $*"; head -3 "$TMP/err"; }
-}
-json_true() {
-    if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$TMP/out" 2>/dev/null; then
-        ok; else bad "$1: not ($2)"; fi
-}
 # The leaderboard without its seconds column.
 board() { awk '/^ *[0-9]+  / { $6 = ""; print }' "$1"; }
 
