@@ -12,6 +12,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  cv FILE                  k-fold cross-validation (the tutorial's case study)\n"
+    "  tune FILE                search network and training settings for the data\n"
     "  train FILE -o MODEL      train on every row and save the model\n"
     "  predict MODEL FILE       predict the rows of a file with a saved model\n"
     "  eval MODEL FILE          accuracy, confusion matrix, precision, recall, F1\n"
@@ -62,6 +63,7 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (strcmp(command, "cv") == 0) return cmd_cv(argc - 2, argv + 2);
+    if (strcmp(command, "tune") == 0) return cmd_tune(argc - 2, argv + 2);
     if (strcmp(command, "train") == 0) return cmd_train(argc - 2, argv + 2);
     if (strcmp(command, "predict") == 0) return cmd_predict(argc - 2, argv + 2);
     if (strcmp(command, "eval") == 0) return cmd_eval(argc - 2, argv + 2);

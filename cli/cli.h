@@ -129,6 +129,8 @@ void cli_print_confusion(const bp_metrics *m, const bp_dataset *ds);
 void cli_print_evaluation(const bp_evaluation *ev, const bp_model *m);
 
 int cmd_cv(int argc, char **argv);
+/* A search over network and training settings, each scored by cv. */
+int cmd_tune(int argc, char **argv);
 
 /* The model lifecycle: train saves a model, predict and eval use one. */
 int cmd_train(int argc, char **argv);

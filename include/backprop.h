@@ -575,6 +575,9 @@ typedef struct bp_cv_options {
     int stratify;              /* 1 = every fold keeps the class proportions */
     bp_net_spec net;           /* one hidden layer of 5, sigmoid */
     bp_train_options train;    /* the tutorial's */
+    const size_t *rows;        /* cross-validate these rows of the dataset only
+                                  (in this order before the split); NULL = all */
+    size_t n_rows;             /* ... how many */
 } bp_cv_options;
 
 void bp_cv_defaults(bp_cv_options *o);
@@ -589,6 +592,10 @@ typedef struct bp_cv_result {
     bp_real *values;       /* regression: the predicted value of each row */
     bp_regression_metrics *fold_regression; /* regression: per fold */
     bp_train_diagnostics *fold_diagnostics; /* per fold (zero for folds in lockstep) */
+    size_t *fold_rows;     /* the rows cross-validated, fold after fold: fold f holds
+                              fold_rows[fold_start[f] .. fold_start[f + 1] - 1]; the
+                              per-row arrays above are set for these rows only */
+    size_t *fold_start;    /* folds + 1 entries */
 } bp_cv_result;
 
 /* Stratified k-fold: each class's rows, shuffled, are dealt round-robin to
@@ -602,6 +609,86 @@ bp_status bp_stratified_kfold_split(const uint32_t *labels, size_t n, size_t n_c
 bp_status bp_cross_validate(const bp_dataset *ds, const bp_cv_options *o, bp_rng *rng,
                             bp_cv_result *result, bp_error *err);
 void bp_cv_result_free(bp_cv_result *result);
+
+/* ---------------------------------------------------------------- tuning */
+
+/* What a search scores its candidates by. */
+typedef enum bp_metric {
+    BP_METRIC_ACCURACY = 0, /* classification: the share of rows right, a fraction */
+    BP_METRIC_F1,           /* classification: macro F1 */
+    BP_METRIC_LOG_LOSS,     /* classification: mean -ln p(actual class); lower is better */
+    BP_METRIC_RMSE,         /* regression; lower is better */
+    BP_METRIC_MAE,          /* regression; lower is better */
+    BP_METRIC_R2,           /* regression */
+    BP_METRIC_COUNT         /* not a metric: the number of them */
+} bp_metric;
+
+const char *bp_metric_name(bp_metric m);
+bp_status bp_metric_parse(const char *name, bp_metric *out, bp_error *err);
+/* 1 when a larger value is better (accuracy, f1, r2). */
+int bp_metric_higher_is_better(bp_metric m);
+/* Whether the metric scores this task's predictions. */
+int bp_metric_fits(bp_metric m, bp_task task);
+
+/* A cross-validated result's score: the mean over the folds and their
+ * population standard deviation. For f1 and log loss the mean is taken
+ * over every row scored, out of fold (what cv prints), the deviation over
+ * the folds. */
+bp_status bp_cv_score(const bp_dataset *ds, const bp_cv_result *res, bp_metric m, double *mean,
+                      double *std, bp_error *err);
+
+/* One candidate's cross-validation in a search. */
+typedef struct bp_tune_trial {
+    size_t candidate;    /* index into bp_tune_options.candidates */
+    size_t rung;         /* successive halving's round, from 0; 0 otherwise */
+    size_t epochs;       /* the epochs it was given */
+    double mean, std;    /* its score (bp_cv_score) */
+    double seconds;      /* wall time */
+    bp_status status;    /* BP_OK, or BP_ERR_NUMERIC for a run that diverged (scored worst) */
+} bp_tune_trial;
+
+/* Called after each trial, one call at a time (trials may run on several
+ * threads); returns nonzero to stop the search. */
+typedef int (*bp_tune_fn)(void *user, const bp_tune_trial *trial, size_t done, size_t planned);
+
+typedef struct bp_tune_options {
+    const bp_cv_options *candidates; /* the configurations to compare, each a full cv
+                               setting (the same folds and seed for all: the
+                               rng is copied for each) */
+    size_t n_candidates;
+    bp_metric metric;        /* BP_METRIC_ACCURACY */
+    int halving;             /* successive halving: every candidate on few epochs,
+                               the best 1/factor of them on factor times more, ...
+                               the last round on each candidate's own epochs */
+    size_t factor;           /* 3 */
+    size_t max_trials;       /* stop after this many trials; 0 = no limit */
+    double max_seconds;      /* start no trial after this many seconds; 0 = no limit */
+    size_t threads;          /* trials at once; 0 = every core */
+    const size_t *rows;      /* tune on these rows only; NULL = every row */
+    size_t n_rows;
+    bp_tune_fn on_trial;     /* or NULL */
+    void *user;
+    const volatile sig_atomic_t *stop; /* nonzero: start no more trials */
+} bp_tune_options;
+
+void bp_tune_defaults(bp_tune_options *o);
+
+typedef struct bp_tune_result {
+    bp_tune_trial *trials;   /* the trials run, round by round in candidate order */
+    size_t n_trials;
+    size_t best;             /* index into trials: the best of the last round run
+                               (ties: the earlier candidate) */
+    size_t planned;          /* the trials the search would run without a limit */
+    int cut;                 /* a limit or the stop flag ended it early */
+} bp_tune_result;
+
+/* Cross-validates the candidates and finds the best. The trials' scores
+ * do not depend on the number of threads; which trials run within
+ * max_seconds does. Fails before any training when a candidate is
+ * refused (BP_ERR_ARG, naming it) or the metric does not fit the task. */
+bp_status bp_tune(const bp_dataset *ds, const bp_tune_options *o, const bp_rng *rng,
+                  bp_tune_result *result, bp_error *err);
+void bp_tune_result_free(bp_tune_result *result);
 
 /* ----------------------------------------------------------------- model */
 

@@ -7,21 +7,6 @@
 # Usage: BUILD=build sh tests/data_cli.sh
 . "$(dirname "$0")/sh/harness.sh"
 
-# has NAME FILE TEXT: FILE has a line with TEXT in it (fixed string).
-has() {
-    if grep -qF -- "$3" "$2"; then ok; else bad "$1: no '$3' in"; head -3 "$2"; fi
-}
-# lacks NAME FILE TEXT: the opposite.
-lacks() {
-    if grep -qF -- "$3" "$2"; then bad "$1: '$3' should not be there"; else ok; fi
-}
-# run CMD...: exit 0, stdout in $TMP/out, stderr in $TMP/err.
-run() {
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    status=$?
-    [ $status -eq 0 ] && ok || { bad "exit $status: $*"; head -3 "$TMP/err"; }
-}
-
 # --- files: 30 rows, two classes that the first feature tells apart
 awk 'BEGIN {
     print "a,b,c,class"

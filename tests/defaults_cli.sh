@@ -5,22 +5,6 @@
 # Usage: BUILD=build sh tests/defaults_cli.sh
 . "$(dirname "$0")/sh/harness.sh"
 
-has() {
-    if grep -qF -- "$3" "$2"; then ok; else bad "$1: no '$3' in"; head -12 "$2"; fi
-}
-lacks() {
-    if grep -qF -- "$3" "$2"; then bad "$1: '$3' should not be there"; else ok; fi
-}
-run() {
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    status=$?
-    [ $status -eq 0 ] && ok || { bad "exit $status: $*"; head -3 "$TMP/err"; }
-}
-# json_true NAME EXPR: a Python expression over the document d in $TMP/out.
-json_true() {
-    if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$TMP/out"; then
-        ok; else bad "$1: not ($2)"; fi
-}
 
 # --- three classes told apart by the first two features
 awk 'BEGIN { srand(5); for (i = 0; i < 90; i++) { k = i % 3

@@ -5,17 +5,6 @@
 # Usage: BUILD=build sh tests/diagnose_cli.sh
 . "$(dirname "$0")/sh/harness.sh"
 
-has() {
-    if grep -qF -- "$3" "$2"; then ok; else bad "$1: no '$3' in"; head -8 "$2"; fi
-}
-lacks() {
-    if grep -qF -- "$3" "$2"; then bad "$1: '$3' should not be there"; else ok; fi
-}
-run() {
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    status=$?
-    [ $status -eq 0 ] && ok || { bad "exit $status: $*"; head -3 "$TMP/err"; }
-}
 # codes NAME EXPECTED: the warning codes of the JSON document in $TMP/out.
 codes() {
     got=$(python3 -c 'import json,sys; print(" ".join(w["code"] for w in json.load(open(sys.argv[1]))["warnings"]))' "$TMP/out")

@@ -43,6 +43,7 @@ typedef struct fold_job {
 typedef struct cv_run {
     const bp_dataset *ds;
     const bp_cv_options *o;
+    size_t n;              /* rows cross-validated: o->n_rows, or every row */
     size_t n_outputs;
     size_t *order, *fold_start;
     fold_job *jobs;
@@ -110,7 +111,7 @@ static bp_status prepare_fold(const cv_run *run, fold_job *job, size_t f, bp_err
     const bp_dataset *ds = run->ds;
     size_t begin = run->fold_start[f], end = run->fold_start[f + 1];
     job->n_train = 0;
-    for (size_t i = 0; i < ds->n_rows; i++)
+    for (size_t i = 0; i < run->n; i++)
         if (i < begin || i >= end) job->train_rows[job->n_train++] = run->order[i];
     bp_status st = BP_OK;
     if (!run->o->scale_whole_file) st = scale_features(run, job, job->train_rows, job->n_train, err);
@@ -258,15 +259,19 @@ static bp_status run_serial(cv_run *run, bp_rng *rng, bp_error *err)
     return st;
 }
 
-static bp_status check_cv(const bp_dataset *ds, const bp_cv_options *o, bp_error *err)
+static bp_status check_cv(const bp_dataset *ds, const bp_cv_options *o, size_t n, bp_error *err)
 {
+    for (size_t i = 0; o->rows && i < n; i++)
+        if (o->rows[i] >= ds->n_rows)
+            return bp_error_set(err, BP_ERR_ARG, "row %zu is not among the %zu rows of %s", o->rows[i] + 1,
+                                ds->n_rows, ds->source);
     if (ds->task == BP_TASK_CLASSIFICATION && ds->n_classes < 2)
         return bp_error_set(err, BP_ERR_DATA, "%s: only one class ('%s'): nothing to learn",
                             ds->source, ds->n_classes ? ds->class_names[0] : "");
     if (o->folds < 2) return bp_error_set(err, BP_ERR_ARG, "--folds must be at least 2, not %zu", o->folds);
-    if (o->folds > ds->n_rows)
-        return bp_error_set(err, BP_ERR_ARG, "--folds %zu is more than the %zu rows of %s", o->folds,
-                            ds->n_rows, ds->source);
+    if (o->folds > n)
+        return bp_error_set(err, BP_ERR_ARG, "--folds %zu is more than the %zu rows of %s", o->folds, n,
+                            ds->source);
     if (o->stratify && ds->task != BP_TASK_CLASSIFICATION)
         return bp_error_set(err, BP_ERR_ARG, "--stratify needs class labels");
     return BP_OK;
@@ -349,37 +354,50 @@ static bp_status allocate_run(cv_run *run, bp_cv_result *res, int parallel, bp_e
     return BP_OK;
 }
 
+/* The folds of the rows in play; with a subset, split its positions and
+ * map them to the dataset's rows. */
 static bp_status split(cv_run *run, bp_rng *rng, bp_error *err)
 {
     const bp_dataset *ds = run->ds;
-    if (run->o->stratify)
-        return bp_stratified_kfold_split(ds->label, ds->n_rows, ds->n_classes, run->o->folds, rng,
-                                         run->order, run->fold_start, err);
-    return bp_kfold_split(ds->n_rows, run->o->folds, rng, run->order, run->fold_start, err);
+    const size_t *rows = run->o->rows;
+    uint32_t *labels = NULL;
+    const uint32_t *by_position = ds->label;
+    if (run->o->stratify && rows) {
+        labels = malloc(run->n * sizeof *labels);
+        if (!labels) return bp_error_nomem(err, "cross-validation");
+        for (size_t i = 0; i < run->n; i++) labels[i] = ds->label[rows[i]];
+        by_position = labels;
+    }
+    bp_status st = run->o->stratify ? bp_stratified_kfold_split(by_position, run->n, ds->n_classes, run->o->folds,
+                                                                rng, run->order, run->fold_start, err)
+                                    : bp_kfold_split(run->n, run->o->folds, rng, run->order, run->fold_start, err);
+    free(labels);
+    for (size_t i = 0; st == BP_OK && rows && i < run->n; i++) run->order[i] = rows[run->order[i]];
+    return st;
 }
 
 bp_status bp_cross_validate(const bp_dataset *ds, const bp_cv_options *o, bp_rng *rng,
                             bp_cv_result *res, bp_error *err)
 {
     memset(res, 0, sizeof *res);
-    bp_status st = check_cv(ds, o, err);
+    size_t n = o->rows ? o->n_rows : ds->n_rows;
+    bp_status st = check_cv(ds, o, n, err);
     if (st != BP_OK) return st;
-    st = bp_check_spec(&o->net, ds->n_features, ds->y ? 1 : ds->n_classes, ds->n_rows,
-                       &o->train, err);
+    st = bp_check_spec(&o->net, ds->n_features, ds->y ? 1 : ds->n_classes, n, &o->train, err);
     if (st != BP_OK) return st;
     int parallel = folds_in_parallel(ds, o);
-    cv_run run = {ds, o, ds->y ? 1 : ds->n_classes, NULL, NULL, NULL, 0, 0, res};
+    cv_run run = {ds, o, n, ds->y ? 1 : ds->n_classes, NULL, NULL, NULL, 0, 0, res};
     st = allocate_run(&run, res, parallel, err);
     if (st == BP_OK) st = split(&run, rng, err);
-    if (st == BP_OK && o->scale_whole_file) st = scale_features(&run, &run.jobs[0], NULL, ds->n_rows, err);
+    if (st == BP_OK && o->scale_whole_file) st = scale_features(&run, &run.jobs[0], o->rows, n, err);
     if (st == BP_OK) st = parallel ? run_parallel(&run, rng, err) : run_serial(&run, rng, err);
     if (st == BP_OK && res->scores) {
         double sum = 0;
         for (size_t f = 0; f < o->folds; f++) sum += res->scores[f];
         res->mean = sum / (double)o->folds;
     }
-    free(run.order);
-    free(run.fold_start);
+    res->fold_rows = run.order; /* the result's to free */
+    res->fold_start = run.fold_start;
     free_jobs(&run);
     if (st != BP_OK) bp_cv_result_free(res);
     return st;
@@ -393,5 +411,7 @@ void bp_cv_result_free(bp_cv_result *res)
     free(res->values);
     free(res->fold_regression);
     free(res->fold_diagnostics);
+    free(res->fold_rows);
+    free(res->fold_start);
     memset(res, 0, sizeof *res);
 }

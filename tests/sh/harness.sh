@@ -38,6 +38,31 @@ expect_fail() {
     fi
 }
 
+# has NAME FILE TEXT: FILE has a line with TEXT in it (a fixed string).
+has() {
+    if grep -qF -- "$3" "$2"; then ok; else bad "$1: no '$3' in"; head -5 "$2"; fi
+}
+
+# lacks NAME FILE TEXT: the opposite.
+lacks() {
+    if grep -qF -- "$3" "$2"; then bad "$1: '$3' should not be there"; else ok; fi
+}
+
+# run COMMAND...: passes when it exits 0; stdout in $TMP/out, stderr in
+# $TMP/err, the status in $status.
+run() {
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    status=$?
+    if [ $status -eq 0 ]; then ok; else bad "exit $status: $*"; head -3 "$TMP/err"; fi
+}
+
+# json_true NAME EXPRESSION: a Python expression over the JSON document d
+# read from $TMP/out.
+json_true() {
+    if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$TMP/out" \
+        2>/dev/null; then ok; else bad "$1: not ($2)"; fi
+}
+
 # The result line (tests/run.sh adds them up); fails when a check failed.
 # A script that ran no check at all is a skip, not a pass.
 finish() {
