@@ -117,6 +117,13 @@ enum { CLI_KEPT_EPOCHS = 4096 };
 int cli_progress_keep(cli_progress *p);
 void cli_progress_free(cli_progress *p);
 
+/* Catches SIGINT and SIGTERM (cli/stop.c): the flag they set, for
+ * bp_train_options.stop and bp_tune_options.stop. */
+const volatile sig_atomic_t *cli_catch_stop_signals(void);
+/* Whether one came; the exit status for it: 130, or 143 for SIGTERM. */
+int cli_stopped(void);
+int cli_interrupted_status(void);
+
 /* After loading: the task the data was read for (chosen from the target
  * unless --task said) into load->task, and its defaults: regression gets a
  * linear output and mse unless --output-activation / --loss say otherwise. */

@@ -92,10 +92,28 @@ static bp_status run_trial(round_job *r, size_t i, bp_tune_trial *t, bp_error *e
     return st;
 }
 
+/* The trial of this round and candidate an earlier run finished, or NULL. */
+static const bp_tune_trial *done_before(const round_job *r, size_t i)
+{
+    for (size_t k = 0; k < r->o->n_done; k++) {
+        const bp_tune_trial *d = &r->o->done[k];
+        if (d->rung == r->rung && d->candidate == r->candidates[i] && d->epochs == r->epochs[i]) return d;
+    }
+    return NULL;
+}
+
 static void trial_task(void *ctx, size_t i)
 {
     round_job *r = ctx;
     bp_tune_trial *t = &r->trials[i];
+    const bp_tune_trial *before = done_before(r, i);
+    if (before && !(r->o->max_trials && r->offset + i >= r->o->max_trials)) {
+        *t = *before; /* what running it again would give */
+        pthread_mutex_lock(&r->lock);
+        r->done++;
+        pthread_mutex_unlock(&r->lock);
+        return;
+    }
     if (!may_start(r, i)) return;
     bp_error err;
     bp_status st = run_trial(r, i, t, &err);
