@@ -6,6 +6,7 @@
 #include "diagnostics.h"
 #include "html_report.h"
 #include "space.h"
+#include "tune_report.h"
 
 #include <errno.h>
 #include <math.h>
@@ -51,6 +52,9 @@ static const char tune_usage[] =
     "output:\n"
     "  -o, --output MODEL       train the best candidate on every row and save it\n"
     "  --top N                  rows of the leaderboard (10)\n"
+    "  --history FILE.csv       every trial of the search: its score, time and settings\n"
+    "  --report FILE.html       a self-contained page: the leaderboard, the best and\n"
+    "                           its command line, the score against each dimension\n"
     "  --format F               text or json (docs/json.md) on standard output (text)\n"
     "  --quiet                  no progress line\n"
     "\n"
@@ -68,7 +72,7 @@ static const char tune_usage[] =
     "--patience 20, --loss xent for classification, and epochs for the data's size.\n"
     "\n";
 
-enum { TUNE_OPTIONS = 15, DEFAULT_TRIALS = 30, DEFAULT_TOP = 10 };
+enum { TUNE_OPTIONS = 17, DEFAULT_TRIALS = 30, DEFAULT_TOP = 10 };
 
 typedef struct tune_config {
     const char *file;
@@ -83,6 +87,7 @@ typedef struct tune_config {
     int metric_given, stratify, json, quiet;
     const char *output, *seed;
     const char *resume;        /* --resume FILE */
+    const char *history, *report;
 } tune_config;
 
 /* A candidate: its point in the space and what cv would make of it. */
@@ -159,6 +164,10 @@ static int read_tune_options(tune_config *c, int argc, char **argv)
     c->stratify = cli_value(a, "stratify") != NULL;
     c->output = cli_value(a, "output");
     c->resume = cli_value(a, "resume");
+    c->history = cli_value(a, "history");
+    c->report = cli_value(a, "report");
+    if ((c->history && strcmp(c->history, "-") == 0) || (c->report && strcmp(c->report, "-") == 0))
+        return cli_usage_error("tune: --history and --report need a file name, not standard output"), 0;
     if (c->output && strcmp(c->output, "-") == 0)
         return cli_usage_error("tune: -o needs a file name: a model is not written to standard output"), 0;
     for (size_t d = 0; d < c->space.n; d++)
@@ -819,6 +828,95 @@ static void print_json(const tune_config *c, const bp_dataset *ds, const candida
     cli_json_finish(&j);
 }
 
+/* --history FILE.csv: every trial of the search, best first. */
+static void write_history(FILE *f, const tune_config *c, const candidate *k, const outcome *o, const size_t *ranked)
+{
+    fputs("rank,round,candidate,epochs,mean,std,seconds,diverged", f);
+    for (size_t d = 0; d < c->space.n; d++) fprintf(f, ",%s", c->space.dim[d].name);
+    fputc('\n', f);
+    for (size_t i = 0; i < o->search.n_trials; i++) {
+        const bp_tune_trial *t = &o->search.trials[ranked[i]];
+        fprintf(f, "%zu,%zu,%zu,%zu,%.17g,%.17g,%.6f,%d", i + 1, t->rung + 1, t->candidate + 1, t->epochs, t->mean,
+                t->std, t->seconds, t->status != BP_OK);
+        for (size_t d = 0; d < c->space.n; d++) fprintf(f, ",%s", k[t->candidate].point.value[d]);
+        fputc('\n', f);
+    }
+}
+
+/* --report FILE.html. */
+static int write_report(FILE *f, const tune_config *c, const bp_dataset *ds, const candidate *k, const outcome *o,
+                        const size_t *ranked, double seconds)
+{
+    size_t n = o->search.n_trials;
+    cli_tune_row *rows = calloc(n, sizeof *rows);
+    const char **dims = calloc(c->space.n ? c->space.n : 1, sizeof *dims);
+    const char **values = calloc((n ? n : 1) * (c->space.n ? c->space.n : 1), sizeof *values);
+    char *line = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&line, &len);
+    int ok = rows && dims && values && m;
+    if (m) {
+        put_command(m, c, &k[o->search.trials[o->search.best].candidate], ds);
+        fclose(m);
+    }
+    if (ok) {
+        for (size_t d = 0; d < c->space.n; d++) dims[d] = c->space.dim[d].name;
+        for (size_t i = 0; i < n; i++) {
+            const bp_tune_trial *t = &o->search.trials[ranked[i]];
+            for (size_t d = 0; d < c->space.n; d++) values[i * c->space.n + d] = k[t->candidate].point.value[d];
+            rows[i] = (cli_tune_row){t->mean, t->std, t->seconds, t->epochs, t->rung, t->status != BP_OK,
+                                     values + i * c->space.n};
+        }
+        cli_tune_page page = {c->file, c->method_grid ? "grid" : c->method_halving ? "halving" : "random",
+                              bp_metric_name(c->metric), c->metric == BP_METRIC_ACCURACY || c->metric == BP_METRIC_F1,
+                              c->folds, seconds, c->space.n, dims, rows, n, line ? line : "", o->nested != NULL,
+                              c->outer_folds, o->nested_mean, o->nested_std};
+        cli_tune_report(f, &page);
+    }
+    free(rows);
+    free(dims);
+    free(values);
+    free(line);
+    return ok ? 1 : (cli_usage_error("out of memory"), 0);
+}
+
+/* An output file opened before the search, so that a path that cannot be
+ * written fails at once, and put in place at the end. */
+typedef struct output_file {
+    const char *path;
+    bp_atomic_file *atomic;
+    FILE *f;
+} output_file;
+
+static int open_output(output_file *o, const char *path)
+{
+    bp_error err;
+    o->path = path;
+    if (!path) return 1;
+    if (bp_atomic_open(&o->atomic, path, &o->f, &err) != BP_OK) return cli_fail(&err), 0;
+    return 1;
+}
+
+static int commit_output(output_file *o)
+{
+    bp_error err;
+    if (!o->atomic) return 1;
+    bp_atomic_file *a = o->atomic;
+    o->atomic = NULL;
+    if (ferror(o->f)) {
+        bp_atomic_discard(a);
+        return cli_usage_error("cannot write %s", o->path), 0;
+    }
+    if (bp_atomic_commit(a, &err) != BP_OK) return cli_fail(&err), 0;
+    return 1;
+}
+
+static void discard_output(output_file *o)
+{
+    if (o->atomic) bp_atomic_discard(o->atomic);
+    o->atomic = NULL;
+}
+
 /* ----------------------------------------------------------------- run */
 
 static bp_status save_best(const tune_config *c, const bp_dataset *ds, const candidate *k, bp_error *err)
@@ -855,6 +953,9 @@ static int run_tune(tune_config *c, int argc, char **argv)
     if (!c->space.n) cli_usage_error("tune: nothing to search: every option of the default space is fixed");
     outcome o;
     memset(&o, 0, sizeof o);
+    output_file history = {NULL, NULL, NULL}, report = {NULL, NULL, NULL};
+    if (status == EXIT_OK && (!open_output(&history, c->history) || !open_output(&report, c->report)))
+        status = EXIT_USAGE;
     resume_log log = {NULL, NULL, NULL, 0};
     progress p = {isatty(STDERR_FILENO) && !c->quiet, c, k, seconds_now(), "search", 0, 0, 0, c->resume ? &log : NULL};
     if (status == EXIT_OK && c->resume && !open_resume(c, ds, k, n, &log)) status = EXIT_USAGE;
@@ -889,6 +990,15 @@ static int run_tune(tune_config *c, int argc, char **argv)
         else print_text(c, ds, k, n, &o, ranked, seconds);
         if (fflush(stdout) != 0 || ferror(stdout)) status = cli_usage_error("cannot write standard output");
     }
+    if (status == EXIT_OK && history.f) {
+        write_history(history.f, c, k, &o, ranked);
+        if (!commit_output(&history)) status = EXIT_USAGE;
+    }
+    if (status == EXIT_OK && report.f) {
+        if (!write_report(report.f, c, ds, k, &o, ranked, seconds) || !commit_output(&report)) status = EXIT_USAGE;
+    }
+    discard_output(&history);
+    discard_output(&report);
     close_resume(&log);
     free(ranked);
     free(o.nested);
@@ -907,7 +1017,8 @@ int cmd_tune(int argc, char **argv)
         {"help", 0, NULL},   {"space", 1, NULL},  {"method", 1, NULL},      {"trials", 1, NULL},
         {"budget", 1, NULL}, {"metric", 1, NULL}, {"folds", 1, NULL},       {"outer-folds", 1, NULL},
         {"stratify", 0, NULL}, {"output", 1, NULL}, {"top", 1, NULL},       {"format", 1, NULL},
-        {"quiet", 0, NULL},  {"threads", 1, NULL}, {"resume", 1, NULL}};
+        {"quiet", 0, NULL},  {"threads", 1, NULL}, {"resume", 1, NULL},
+        {"history", 1, NULL}, {"report", 1, NULL}};
     tune_config *c = calloc(1, sizeof *c); /* large: the space */
     if (!c) {
         free(args);

@@ -58,6 +58,16 @@ json_true "JSON: nested" "d['nested']['outer_folds'] == 2 and len(d['nested']['s
 run "$BP" eval "$TMP/best.model" "$SEEDS"
 has "the saved model evaluates" "$TMP/out" "Accuracy:"
 
+# --- the history and the report
+run "$BP" tune --trials 6 --outer-folds 0 --quiet --history "$TMP/trials.csv" --report "$TMP/tune.html" "$SEEDS"
+has "history: a header" "$TMP/trials.csv" "rank,round,candidate,epochs,mean,std,seconds,diverged,hidden,activation,lr,batch,l2"
+check "history: a row a trial" [ "$(wc -l <"$TMP/trials.csv")" -eq 7 ]
+has "report: the leaderboard" "$TMP/tune.html" "<h2>Leaderboard</h2>"
+has "report: the command line" "$TMP/tune.html" "backprop cv --folds 5 --seed 1"
+check "report: a plot a dimension, a point a trial" [ "$(grep -c '<circle' "$TMP/tune.html")" -eq 30 ]
+expect_fail "a report that cannot be written, before the search" "cannot" \
+    "$BP" tune --trials 2 --report /nonexistent/dir/tune.html "$SEEDS"
+
 # --- regression, and another metric
 awk 'BEGIN { srand(3); for (i = 0; i < 120; i++) { a = rand(); b = rand(); printf "%.4f,%.4f,%.4f\n", a, b, 3 * a - b * b + 0.1 * rand() } }' \
     >"$TMP/reg.csv"
