@@ -36,7 +36,7 @@ static const char tune_usage[] =
     "                           more, ...) (random)\n"
     "  --trials N               at most N candidates (grid: every point; else 30)\n"
     "  --budget T               start no trial after T: 90s, 10m, 1h (no limit);\n"
-    "                           with a nested estimate, half of it for the search\n"
+    "                           shared evenly by the search and the outer folds'\n"
     "  --metric M               accuracy, f1 or logloss; rmse, mae or r2 for\n"
     "                           regression (accuracy; rmse)\n"
     "  --folds K                folds of each candidate's cross-validation (5)\n"
@@ -561,8 +561,8 @@ static bp_status out_of_memory(bp_error *err)
     return BP_ERR_NOMEM;
 }
 
-static void tune_options(const tune_config *c, const candidate *k, size_t n, double budget, bp_tune_options *o,
-                         bp_cv_options **cvs)
+static void tune_options(const tune_config *c, const candidate *k, size_t n, double budget, size_t max_trials,
+                         bp_tune_options *o, bp_cv_options **cvs)
 {
     bp_tune_defaults(o);
     *cvs = malloc(n * sizeof **cvs);
@@ -572,7 +572,7 @@ static void tune_options(const tune_config *c, const candidate *k, size_t n, dou
     o->n_candidates = n;
     o->metric = c->metric;
     o->halving = c->method_halving;
-    o->max_trials = c->trials && !c->method_halving ? c->trials : 0;
+    o->max_trials = c->method_halving ? 0 : max_trials;
     o->max_seconds = budget;
     o->threads = c->threads;
 }
@@ -585,12 +585,13 @@ typedef struct outcome {
 } outcome;
 
 static bp_status search_rows(const tune_config *c, const bp_dataset *ds, const candidate *k, size_t n,
-                             const size_t *rows, size_t n_rows, double budget, progress *p, bp_tune_result *res,
+                             const size_t *rows, size_t n_rows, double budget, size_t max_trials, progress *p,
+                             bp_tune_result *res,
                              bp_error *err)
 {
     bp_tune_options o;
     bp_cv_options *cvs;
-    tune_options(c, k, n, budget, &o, &cvs);
+    tune_options(c, k, n, budget, max_trials, &o, &cvs);
     if (!cvs) return out_of_memory(err);
     o.rows = rows;
     o.n_rows = n_rows;
@@ -641,6 +642,20 @@ static bp_status score_held_out(const tune_config *c, const bp_dataset *ds, cons
     return st;
 }
 
+/* Each search's share of --budget: the search and each outer fold's the
+ * same, so that the nested estimate measures a search like the one reported. */
+static double search_budget(const tune_config *c)
+{
+    return c->budget > 0 ? c->budget / (double)(c->outer_folds + 1) : 0;
+}
+
+/* The trials of an outer fold's search: as many as the search itself ran
+ * when the budget cut it, so that the two searches are alike. */
+static size_t outer_trials(const tune_config *c, const bp_tune_result *search)
+{
+    return search->cut && c->budget > 0 ? search->n_trials : c->trials;
+}
+
 /* A search within each outer fold, its best trained on the fold's other
  * rows and scored on the fold's own. */
 static bp_status nested_estimate(const tune_config *c, const bp_dataset *ds, const candidate *k, size_t n,
@@ -664,7 +679,7 @@ static bp_status nested_estimate(const tune_config *c, const bp_dataset *ds, con
         snprintf(p->stage, sizeof p->stage, "nested, outer fold %zu of %zu", f + 1, K);
         p->search = f + 1;
         bp_tune_result res;
-        st = search_rows(c, ds, k, n, train, n_train, c->budget > 0 ? c->budget / 2 / (double)K : 0, p, &res, err);
+        st = search_rows(c, ds, k, n, train, n_train, search_budget(c), outer_trials(c, &out->search), p, &res, err);
         if (st != BP_OK) break;
         out->nested_best[f] = res.trials[res.best].candidate;
         bp_tune_result_free(&res);
@@ -963,8 +978,7 @@ static int run_tune(tune_config *c, int argc, char **argv)
     double start = seconds_now();
     bp_status st = BP_OK;
     if (status == EXIT_OK) {
-        double budget = c->budget > 0 && c->outer_folds ? c->budget / 2 : c->budget;
-        st = search_rows(c, ds, k, n, NULL, 0, budget, &p, &o.search, &err);
+        st = search_rows(c, ds, k, n, NULL, 0, search_budget(c), c->trials, &p, &o.search, &err);
         if (st == BP_OK && c->outer_folds) st = nested_estimate(c, ds, k, n, &p, &o, &err);
         if (p.live) fputs("\r\033[K", stderr);
         if (cli_stopped()) {
