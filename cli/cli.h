@@ -104,6 +104,9 @@ typedef struct cli_progress {
     size_t n_epochs, epoch_stride;
 } cli_progress;
 
+/* Seconds on the monotonic clock, for the durations the commands print. */
+double cli_seconds(void);
+
 /* Hooks the progress display into train's on_epoch; 0 when the history
  * file cannot be created (an error was printed). */
 int cli_progress_start(cli_progress *p, bp_train_options *train, int quiet, size_t runs,

@@ -94,12 +94,6 @@ static int read_train_options(const cli_args *args, train_config *c)
     return 1;
 }
 
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Rows to train on and rows held out, when --test-fraction asks for them. */
 static int split_rows(train_config *c, const bp_dataset *ds, bp_rng *rng, bp_error *err)
@@ -342,7 +336,7 @@ static int train_and_save(train_config *c, const cli_args *args, train_run *run)
         return EXIT_USAGE;
     }
     c->model.train.stop = cli_catch_stop_signals(); /* training stops after the current batch */
-    double start = seconds_now();
+    double start = cli_seconds();
     bp_model *m = NULL;
     /* When no row is scored afterwards (held-out rows, the report, the
      * diagnostics of a classifier's predictions), the data need not be kept
@@ -362,7 +356,7 @@ static int train_and_save(train_config *c, const cli_args *args, train_run *run)
     int status = st != BP_OK ? cli_fail(&err) : history_ok ? EXIT_OK : EXIT_USAGE;
     if (st == BP_OK) {
         print_summary(m, ds, c->output, args);
-        print_run_line(m, &progress, seconds_now() - start, quiet);
+        print_run_line(m, &progress, cli_seconds() - start, quiet);
         if (status == EXIT_OK) status = report_held_out(c, m, ds);
         cli_warnings warnings = {.n = 0};
         if (status == EXIT_OK) status = diagnose_run(c, m, ds, &warnings);

@@ -292,12 +292,6 @@ typedef struct progress {
     resume_log *log;
 } progress;
 
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* The metric as people read it: accuracy and f1 in percent. */
 static void format_score(char *buf, size_t size, bp_metric m, double v)
@@ -337,7 +331,7 @@ static int on_trial(void *user, const bp_tune_trial *t, size_t done, size_t plan
     if (!p->live) return 0;
     char best[32] = "-";
     if (p->have_best) format_score(best, sizeof best, p->c->metric, p->best);
-    double spent = seconds_now() - p->start;
+    double spent = cli_seconds() - p->start;
     fprintf(stderr, "\r%s: trial %zu of %zu, best %s, %.0fs", p->stage, done, planned, best, spent);
     if (p->c->budget > 0) fprintf(stderr, ", %.0fs of the budget left  ", p->c->budget > spent ? p->c->budget - spent : 0);
     fflush(stderr);
@@ -972,10 +966,10 @@ static int run_tune(tune_config *c, int argc, char **argv)
     if (status == EXIT_OK && (!open_output(&history, c->history) || !open_output(&report, c->report)))
         status = EXIT_USAGE;
     resume_log log = {NULL, NULL, NULL, 0};
-    progress p = {isatty(STDERR_FILENO) && !c->quiet, c, k, seconds_now(), "search", 0, 0, 0, c->resume ? &log : NULL};
+    progress p = {isatty(STDERR_FILENO) && !c->quiet, c, k, cli_seconds(), "search", 0, 0, 0, c->resume ? &log : NULL};
     if (status == EXIT_OK && c->resume && !open_resume(c, ds, k, n, &log)) status = EXIT_USAGE;
     int found = 0;
-    double start = seconds_now();
+    double start = cli_seconds();
     bp_status st = BP_OK;
     if (status == EXIT_OK) {
         st = search_rows(c, ds, k, n, NULL, 0, search_budget(c), c->trials, &p, &o.search, &err);
@@ -991,7 +985,7 @@ static int run_tune(tune_config *c, int argc, char **argv)
         }
         found = st == BP_OK && o.search.trials && o.search.n_trials > 0;
     }
-    double seconds = seconds_now() - start;
+    double seconds = cli_seconds() - start;
     if (status == EXIT_OK && !found) status = cli_usage_error("tune: no trial finished");
     if (status == EXIT_OK && c->output) {
         st = save_best(c, ds, &k[o.search.trials[o.search.best].candidate], &err);
