@@ -104,6 +104,9 @@ typedef struct cli_progress {
     size_t n_epochs, epoch_stride;
 } cli_progress;
 
+/* Seconds on the monotonic clock, for the durations the commands print. */
+double cli_seconds(void);
+
 /* Hooks the progress display into train's on_epoch; 0 when the history
  * file cannot be created (an error was printed). */
 int cli_progress_start(cli_progress *p, bp_train_options *train, int quiet, size_t runs,
@@ -116,6 +119,13 @@ int cli_progress_end(cli_progress *p, int ok);
 enum { CLI_KEPT_EPOCHS = 4096 };
 int cli_progress_keep(cli_progress *p);
 void cli_progress_free(cli_progress *p);
+
+/* Catches SIGINT and SIGTERM (cli/stop.c): the flag they set, for
+ * bp_train_options.stop and bp_tune_options.stop. */
+const volatile sig_atomic_t *cli_catch_stop_signals(void);
+/* Whether one came; the exit status for it: 130, or 143 for SIGTERM. */
+int cli_stopped(void);
+int cli_interrupted_status(void);
 
 /* After loading: the task the data was read for (chosen from the target
  * unless --task said) into load->task, and its defaults: regression gets a

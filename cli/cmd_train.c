@@ -11,22 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Set by SIGINT / SIGTERM: training stops after the current batch. A
- * process has one set of signal handlers, so this flag is the command's. */
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop_signal(int sig) { stop_signal = sig; }
-
-static void catch_stop_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
 static const char train_usage[] =
     "usage: backprop train FILE -o MODEL [options]\n"
     "\n"
@@ -106,16 +90,10 @@ static int read_train_options(const cli_args *args, train_config *c)
         return 0;
     if (cli_value(args, "checkpoint-every") && !c->model.train.checkpoint)
         return cli_usage_error("--checkpoint-every needs --checkpoint FILE"), 0;
-    c->model.train.stop = &stop_signal;
+    c->model.train.stop = NULL; /* the signal flag, once training starts */
     return 1;
 }
 
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Rows to train on and rows held out, when --test-fraction asks for them. */
 static int split_rows(train_config *c, const bp_dataset *ds, bp_rng *rng, bp_error *err)
@@ -177,7 +155,6 @@ static void print_run_line(const bp_model *m, const cli_progress *p, double seco
     fputc('\n', stderr);
 }
 
-static int interrupted_status(void) { return stop_signal == SIGTERM ? 143 : 130; }
 
 static void print_widths(const bp_net *net)
 {
@@ -358,8 +335,8 @@ static int train_and_save(train_config *c, const cli_args *args, train_run *run)
         bp_dataset_free(ds);
         return EXIT_USAGE;
     }
-    catch_stop_signals();
-    double start = seconds_now();
+    c->model.train.stop = cli_catch_stop_signals(); /* training stops after the current batch */
+    double start = cli_seconds();
     bp_model *m = NULL;
     /* When no row is scored afterwards (held-out rows, the report, the
      * diagnostics of a classifier's predictions), the data need not be kept
@@ -373,13 +350,13 @@ static int train_and_save(train_config *c, const cli_args *args, train_run *run)
         fprintf(stderr, "backprop: %s\n", err.message);
         cli_progress_free(&progress);
         bp_dataset_free(ds);
-        return interrupted_status();
+        return cli_interrupted_status();
     }
     if (st == BP_OK) st = bp_model_save(m, c->output, &err);
     int status = st != BP_OK ? cli_fail(&err) : history_ok ? EXIT_OK : EXIT_USAGE;
     if (st == BP_OK) {
         print_summary(m, ds, c->output, args);
-        print_run_line(m, &progress, seconds_now() - start, quiet);
+        print_run_line(m, &progress, cli_seconds() - start, quiet);
         if (status == EXIT_OK) status = report_held_out(c, m, ds);
         cli_warnings warnings = {.n = 0};
         if (status == EXIT_OK) status = diagnose_run(c, m, ds, &warnings);

@@ -6,7 +6,9 @@
 #include "diagnostics.h"
 #include "html_report.h"
 #include "space.h"
+#include "tune_report.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +36,7 @@ static const char tune_usage[] =
     "                           more, ...) (random)\n"
     "  --trials N               at most N candidates (grid: every point; else 30)\n"
     "  --budget T               start no trial after T: 90s, 10m, 1h (no limit);\n"
-    "                           with a nested estimate, half of it for the search\n"
+    "                           shared evenly by the search and the outer folds'\n"
     "  --metric M               accuracy, f1 or logloss; rmse, mae or r2 for\n"
     "                           regression (accuracy; rmse)\n"
     "  --folds K                folds of each candidate's cross-validation (5)\n"
@@ -43,10 +45,16 @@ static const char tune_usage[] =
     "  --seed S                 the folds, the initial weights and the random\n"
     "                           candidates (1)\n"
     "  --threads N              trials at once; 0 = all cores (0)\n"
+    "  --resume FILE            keep each finished trial in FILE; run again after an\n"
+    "                           interruption (Ctrl-C, kill), the same command takes\n"
+    "                           them from there and reaches the same result\n"
     "\n"
     "output:\n"
     "  -o, --output MODEL       train the best candidate on every row and save it\n"
     "  --top N                  rows of the leaderboard (10)\n"
+    "  --history FILE.csv       every trial of the search: its score, time and settings\n"
+    "  --report FILE.html       a self-contained page: the leaderboard, the best and\n"
+    "                           its command line, the score against each dimension\n"
     "  --format F               text or json (docs/json.md) on standard output (text)\n"
     "  --quiet                  no progress line\n"
     "\n"
@@ -64,7 +72,7 @@ static const char tune_usage[] =
     "--patience 20, --loss xent for classification, and epochs for the data's size.\n"
     "\n";
 
-enum { TUNE_OPTIONS = 14, DEFAULT_TRIALS = 30, DEFAULT_TOP = 10 };
+enum { TUNE_OPTIONS = 17, DEFAULT_TRIALS = 30, DEFAULT_TOP = 10 };
 
 typedef struct tune_config {
     const char *file;
@@ -78,6 +86,8 @@ typedef struct tune_config {
     bp_metric metric;
     int metric_given, stratify, json, quiet;
     const char *output, *seed;
+    const char *resume;        /* --resume FILE */
+    const char *history, *report;
 } tune_config;
 
 /* A candidate: its point in the space and what cv would make of it. */
@@ -153,6 +163,11 @@ static int read_tune_options(tune_config *c, int argc, char **argv)
     c->quiet = cli_value(a, "quiet") != NULL;
     c->stratify = cli_value(a, "stratify") != NULL;
     c->output = cli_value(a, "output");
+    c->resume = cli_value(a, "resume");
+    c->history = cli_value(a, "history");
+    c->report = cli_value(a, "report");
+    if ((c->history && strcmp(c->history, "-") == 0) || (c->report && strcmp(c->report, "-") == 0))
+        return cli_usage_error("tune: --history and --report need a file name, not standard output"), 0;
     if (c->output && strcmp(c->output, "-") == 0)
         return cli_usage_error("tune: -o needs a file name: a model is not written to standard output"), 0;
     for (size_t d = 0; d < c->space.n; d++)
@@ -256,21 +271,27 @@ static candidate *make_candidates(const tune_config *c, const bp_dataset *ds, si
 
 /* ----------------------------------------------------------- progress */
 
+/* The trials an earlier run left in the --resume file, and where this run
+ * adds its own. */
+typedef struct resume_log {
+    FILE *f;                 /* open for appending, or NULL */
+    bp_tune_trial *trials;   /* read back, with the search each belongs to */
+    size_t *search;
+    size_t n;
+} resume_log;
+
 typedef struct progress {
     int live;
     const tune_config *c;
+    const candidate *k;
     double start;
     char stage[96];          /* "search", or which outer fold */
+    size_t search;           /* 0: the search; 1 ... K: the outer folds' */
     double best;
     int have_best;
+    resume_log *log;
 } progress;
 
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* The metric as people read it: accuracy and f1 in percent. */
 static void format_score(char *buf, size_t size, bp_metric m, double v)
@@ -279,9 +300,29 @@ static void format_score(char *buf, size_t size, bp_metric m, double v)
     else snprintf(buf, size, "%.4g", v);
 }
 
+/* A candidate's dimensions as one word: "hidden=16;lr=0.003". */
+static void put_settings(FILE *f, const tune_config *c, const candidate *k)
+{
+    for (size_t d = 0; d < c->space.n; d++) fprintf(f, "%s%s=%s", d ? ";" : "", c->space.dim[d].name, k->point.value[d]);
+}
+
+/* One finished trial, a line in the --resume file (hexadecimal floats: the
+ * scores read back are the very numbers), flushed at once: a run killed
+ * next loses nothing before it. */
+static void log_trial(const progress *p, const bp_tune_trial *t)
+{
+    FILE *f = p->log->f;
+    fprintf(f, "trial %zu %zu %zu %zu %a %a %a %d ", p->search, t->rung, t->candidate, t->epochs, t->mean, t->std,
+            t->seconds, t->status == BP_OK ? 0 : 1);
+    put_settings(f, p->c, &p->k[t->candidate]);
+    fputc('\n', f);
+    fflush(f);
+}
+
 static int on_trial(void *user, const bp_tune_trial *t, size_t done, size_t planned)
 {
     progress *p = user;
+    if (p->log && p->log->f) log_trial(p, t);
     if (t->status == BP_OK &&
         (!p->have_best || (bp_metric_higher_is_better(p->c->metric) ? t->mean > p->best : t->mean < p->best))) {
         p->best = t->mean;
@@ -290,9 +331,219 @@ static int on_trial(void *user, const bp_tune_trial *t, size_t done, size_t plan
     if (!p->live) return 0;
     char best[32] = "-";
     if (p->have_best) format_score(best, sizeof best, p->c->metric, p->best);
-    fprintf(stderr, "\r%s: trial %zu of %zu, best %s, %.0fs", p->stage, done, planned, best, seconds_now() - p->start);
+    double spent = cli_seconds() - p->start;
+    fprintf(stderr, "\r%s: trial %zu of %zu, best %s, %.0fs", p->stage, done, planned, best, spent);
+    if (p->c->budget > 0) fprintf(stderr, ", %.0fs of the budget left  ", p->c->budget > spent ? p->c->budget - spent : 0);
     fflush(stderr);
     return 0;
+}
+
+/* ------------------------------------------------------ command lines */
+
+/* A word for the shell: quoted when it holds anything but the plain
+ * characters of paths, numbers and names. */
+static void put_word(FILE *f, const char *w)
+{
+    if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./,:=+-") == strlen(w)) {
+        fputs(w, f);
+        return;
+    }
+    fputc('\'', f);
+    for (const char *p = w; *p; p++) {
+        if (*p == '\'') fputs("'\\''", f);
+        else fputc(*p, f);
+    }
+    fputc('\'', f);
+}
+
+static void put_option(FILE *f, const char *name, const char *value)
+{
+    fprintf(f, " --%s", name);
+    if (value) {
+        fputc(' ', f);
+        put_word(f, value);
+    }
+}
+
+/* The candidate's dimensions, as options: "--hidden 32,16 --lr 0.003". */
+static void put_dimensions(FILE *f, const tune_config *c, const candidate *k)
+{
+    for (size_t d = 0; d < c->space.n; d++) put_option(f, c->space.dim[d].name, k->text[d]);
+}
+
+/* The settings every candidate shares, as cv options: the folds, the seed,
+ * how the file is read, the training options fixed on the command line or
+ * by tune. */
+static void put_fixed(FILE *f, const tune_config *c, const bp_dataset *ds)
+{
+    fprintf(f, "--folds %zu --seed ", c->folds);
+    put_word(f, c->seed);
+    if (c->stratify) fputs(" --stratify", f);
+    for (size_t i = c->first_load; i < c->first_training; i++)
+        if (c->args.options[i].value)
+            put_option(f, c->args.options[i].name, c->args.options[i].takes_value ? c->args.options[i].value : NULL);
+    cli_option opts[CLI_TRAINING_OPTIONS];
+    size_t n = cli_add_training_options(opts, 0);
+    for (size_t i = 0; i < n; i++) {
+        char buf[32];
+        if (!opts[i].takes_value) {
+            if (cli_value(&c->args, opts[i].name)) put_option(f, opts[i].name, NULL);
+            continue;
+        }
+        if (cli_space_has(&c->space, opts[i].name) || strcmp(opts[i].name, "seed") == 0 ||
+            strcmp(opts[i].name, "threads") == 0)
+            continue;
+        const char *v = candidate_value(c, NULL, ds, opts[i].name, buf, sizeof buf); /* not a dimension */
+        if (v) put_option(f, opts[i].name, v);
+    }
+}
+
+/* The cv command line that reproduces candidate k's score. */
+static void put_command(FILE *f, const tune_config *c, const candidate *k, const bp_dataset *ds)
+{
+    fputs("backprop cv ", f);
+    put_fixed(f, c, ds);
+    put_dimensions(f, c, k);
+    fputc(' ', f);
+    put_word(f, c->file);
+}
+
+/* ------------------------------------------------------------- resume */
+
+/* The first line of a --resume file: everything the trials depend on but
+ * the candidates' own settings (each trial's line holds those). NULL when
+ * out of memory. */
+static char *resume_header(const tune_config *c, const bp_dataset *ds)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m) return NULL;
+    fputs("# backprop tune trials of: ", m);
+    put_fixed(m, c, ds);
+    fprintf(m, " --metric %s --method %s --outer-folds %zu ", bp_metric_name(c->metric),
+            c->method_grid ? "grid" : c->method_halving ? "halving" : "random", c->outer_folds);
+    put_word(m, c->file);
+    fputc('\n', m);
+    fclose(m);
+    return text;
+}
+
+/* One "trial" line into log; 0 when it is not one (a line cut short by a kill). */
+static int parse_trial(const char *line, bp_tune_trial *t, size_t *search, char *settings, size_t size)
+{
+    int failed, used = 0;
+    double mean, std, seconds;
+    if (sscanf(line, "trial %zu %zu %zu %zu %la %la %la %d %n", search, &t->rung, &t->candidate, &t->epochs, &mean,
+               &std, &seconds, &failed, &used) != 8 || used == 0)
+        return 0;
+    size_t len = strcspn(line + used, "\n");
+    if (line[used + len] != '\n' || len == 0 || len >= size) return 0;
+    snprintf(settings, size, "%.*s", (int)len, line + used);
+    t->mean = mean;
+    t->std = std;
+    t->seconds = seconds;
+    t->status = failed ? BP_ERR_NUMERIC : BP_OK;
+    return 1;
+}
+
+static int add_logged(resume_log *log, const bp_tune_trial *t, size_t search)
+{
+    bp_tune_trial *trials = realloc(log->trials, (log->n + 1) * sizeof *trials);
+    if (trials) log->trials = trials;
+    size_t *searches = trials ? realloc(log->search, (log->n + 1) * sizeof *searches) : NULL;
+    if (searches) log->search = searches;
+    if (!trials || !searches) return cli_usage_error("out of memory"), 0;
+    log->trials[log->n] = *t;
+    log->search[log->n++] = search;
+    return 1;
+}
+
+/* Whether a logged trial is one of this search's: its candidate, with the
+ * same settings. */
+static int logged_fits(const tune_config *c, const candidate *k, size_t n, const bp_tune_trial *t, size_t search,
+                       const char *settings)
+{
+    if (t->candidate >= n || search > c->outer_folds) return 0;
+    char *mine = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&mine, &len);
+    if (!m) return 0;
+    put_settings(m, c, &k[t->candidate]);
+    fclose(m);
+    int same = mine && strcmp(mine, settings) == 0;
+    free(mine);
+    return same;
+}
+
+/* Reads what an earlier run left in the file, drops a last line a kill cut
+ * short, and opens it to add this run's trials. */
+static int open_resume(const tune_config *c, const bp_dataset *ds, const candidate *k, size_t n, resume_log *log)
+{
+    char *header = resume_header(c, ds), *line = NULL, settings[512];
+    size_t cap = 0, good = 0, lines = 0;
+    if (!header) return cli_usage_error("out of memory"), 0;
+    FILE *f = fopen(c->resume, "r");
+    if (!f && errno != ENOENT) {
+        free(header);
+        return cli_usage_error("cannot read %s: %s", c->resume, strerror(errno)), 0;
+    }
+    int ok = 1;
+    for (ssize_t got; f && ok && (got = getline(&line, &cap, f)) > 0; lines++) {
+        bp_tune_trial t;
+        size_t search;
+        if (lines == 0) {
+            if (strcmp(line, header) != 0) {
+                cli_usage_error("%s holds the trials of another search (its first line: %.*s); give another "
+                                "--resume file", c->resume, (int)strcspn(line, "\n"), line);
+                ok = 0;
+            }
+        } else if (!parse_trial(line, &t, &search, settings, sizeof settings)) {
+            break; /* cut short: what follows is not to be trusted */
+        } else if (!logged_fits(c, k, n, &t, search, settings)) {
+            cli_usage_error("%s:%zu: a trial of another search (candidate %zu is not %s here); give another "
+                            "--resume file", c->resume, lines + 1, t.candidate + 1, settings);
+            ok = 0;
+        } else {
+            ok = add_logged(log, &t, search);
+        }
+        if (ok) good += (size_t)got;
+    }
+    free(line);
+    if (f) fclose(f);
+    if (!ok) {
+        free(header);
+        return 0;
+    }
+    if (f && truncate(c->resume, (off_t)good) != 0) {
+        free(header);
+        return cli_usage_error("cannot write %s: %s", c->resume, strerror(errno)), 0;
+    }
+    log->f = fopen(c->resume, "a");
+    if (log->f && good == 0) {
+        fputs(header, log->f);
+        fflush(log->f);
+    }
+    free(header);
+    if (!log->f) return cli_usage_error("cannot write %s: %s", c->resume, strerror(errno)), 0;
+    return 1;
+}
+
+static void close_resume(resume_log *log)
+{
+    if (log->f) fclose(log->f);
+    free(log->trials);
+    free(log->search);
+}
+
+/* The logged trials of one search, for bp_tune_options.done. */
+static bp_tune_trial *logged_trials(const resume_log *log, size_t search, size_t *count)
+{
+    *count = 0;
+    bp_tune_trial *out = malloc((log->n ? log->n : 1) * sizeof *out);
+    for (size_t i = 0; out && i < log->n; i++)
+        if (log->search[i] == search) out[(*count)++] = log->trials[i];
+    return out;
 }
 
 /* -------------------------------------------------------------- search */
@@ -304,8 +555,8 @@ static bp_status out_of_memory(bp_error *err)
     return BP_ERR_NOMEM;
 }
 
-static void tune_options(const tune_config *c, const candidate *k, size_t n, double budget, bp_tune_options *o,
-                         bp_cv_options **cvs)
+static void tune_options(const tune_config *c, const candidate *k, size_t n, double budget, size_t max_trials,
+                         bp_tune_options *o, bp_cv_options **cvs)
 {
     bp_tune_defaults(o);
     *cvs = malloc(n * sizeof **cvs);
@@ -315,7 +566,7 @@ static void tune_options(const tune_config *c, const candidate *k, size_t n, dou
     o->n_candidates = n;
     o->metric = c->metric;
     o->halving = c->method_halving;
-    o->max_trials = c->trials && !c->method_halving ? c->trials : 0;
+    o->max_trials = c->method_halving ? 0 : max_trials;
     o->max_seconds = budget;
     o->threads = c->threads;
 }
@@ -328,21 +579,26 @@ typedef struct outcome {
 } outcome;
 
 static bp_status search_rows(const tune_config *c, const bp_dataset *ds, const candidate *k, size_t n,
-                             const size_t *rows, size_t n_rows, double budget, progress *p, bp_tune_result *res,
+                             const size_t *rows, size_t n_rows, double budget, size_t max_trials, progress *p,
+                             bp_tune_result *res,
                              bp_error *err)
 {
     bp_tune_options o;
     bp_cv_options *cvs;
-    tune_options(c, k, n, budget, &o, &cvs);
+    tune_options(c, k, n, budget, max_trials, &o, &cvs);
     if (!cvs) return out_of_memory(err);
     o.rows = rows;
     o.n_rows = n_rows;
     o.on_trial = on_trial;
     o.user = p;
+    o.stop = cli_catch_stop_signals();
     p->have_best = 0;
+    bp_tune_trial *done = p->log ? logged_trials(p->log, p->search, &o.n_done) : NULL;
+    o.done = done;
     bp_rng rng;
-    bp_status st = bp_rng_seed_decimal(&rng, c->seed, err);
+    bp_status st = p->log && !done ? out_of_memory(err) : bp_rng_seed_decimal(&rng, c->seed, err);
     if (st == BP_OK) st = bp_tune(ds, &o, &rng, res, err);
+    free(done);
     free(cvs);
     return st;
 }
@@ -380,6 +636,20 @@ static bp_status score_held_out(const tune_config *c, const bp_dataset *ds, cons
     return st;
 }
 
+/* Each search's share of --budget: the search and each outer fold's the
+ * same, so that the nested estimate measures a search like the one reported. */
+static double search_budget(const tune_config *c)
+{
+    return c->budget > 0 ? c->budget / (double)(c->outer_folds + 1) : 0;
+}
+
+/* The trials of an outer fold's search: as many as the search itself ran
+ * when the budget cut it, so that the two searches are alike. */
+static size_t outer_trials(const tune_config *c, const bp_tune_result *search)
+{
+    return search->cut && c->budget > 0 ? search->n_trials : c->trials;
+}
+
 /* A search within each outer fold, its best trained on the fold's other
  * rows and scored on the fold's own. */
 static bp_status nested_estimate(const tune_config *c, const bp_dataset *ds, const candidate *k, size_t n,
@@ -401,8 +671,9 @@ static bp_status nested_estimate(const tune_config *c, const bp_dataset *ds, con
         for (size_t i = 0; i < rows; i++)
             if (i < start[f] || i >= start[f + 1]) train[n_train++] = order[i];
         snprintf(p->stage, sizeof p->stage, "nested, outer fold %zu of %zu", f + 1, K);
+        p->search = f + 1;
         bp_tune_result res;
-        st = search_rows(c, ds, k, n, train, n_train, c->budget > 0 ? c->budget / 2 / (double)K : 0, p, &res, err);
+        st = search_rows(c, ds, k, n, train, n_train, search_budget(c), outer_trials(c, &out->search), p, &res, err);
         if (st != BP_OK) break;
         out->nested_best[f] = res.trials[res.best].candidate;
         bp_tune_result_free(&res);
@@ -423,65 +694,6 @@ static bp_status nested_estimate(const tune_config *c, const bp_dataset *ds, con
 }
 
 /* ------------------------------------------------------------- output */
-
-/* A word for the shell: quoted when it holds anything but the plain
- * characters of paths, numbers and names. */
-static void put_word(FILE *f, const char *w)
-{
-    if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./,:=+-") == strlen(w)) {
-        fputs(w, f);
-        return;
-    }
-    fputc('\'', f);
-    for (const char *p = w; *p; p++) {
-        if (*p == '\'') fputs("'\\''", f);
-        else fputc(*p, f);
-    }
-    fputc('\'', f);
-}
-
-static void put_option(FILE *f, const char *name, const char *value)
-{
-    fprintf(f, " --%s", name);
-    if (value) {
-        fputc(' ', f);
-        put_word(f, value);
-    }
-}
-
-/* The candidate's dimensions, as options: "--hidden 32,16 --lr 0.003". */
-static void put_dimensions(FILE *f, const tune_config *c, const candidate *k)
-{
-    for (size_t d = 0; d < c->space.n; d++) put_option(f, c->space.dim[d].name, k->text[d]);
-}
-
-/* The cv command line that reproduces candidate k's score. */
-static void put_command(FILE *f, const tune_config *c, const candidate *k, const bp_dataset *ds)
-{
-    fprintf(f, "backprop cv --folds %zu --seed ", c->folds);
-    put_word(f, c->seed);
-    if (c->stratify) fputs(" --stratify", f);
-    for (size_t i = c->first_load; i < c->first_training; i++)
-        if (c->args.options[i].value)
-            put_option(f, c->args.options[i].name, c->args.options[i].takes_value ? c->args.options[i].value : NULL);
-    cli_option opts[CLI_TRAINING_OPTIONS];
-    size_t n = cli_add_training_options(opts, 0);
-    for (size_t i = 0; i < n; i++) {
-        char buf[32];
-        if (!opts[i].takes_value) {
-            if (cli_value(&c->args, opts[i].name)) put_option(f, opts[i].name, NULL);
-            continue;
-        }
-        if (cli_space_has(&c->space, opts[i].name) || strcmp(opts[i].name, "seed") == 0 ||
-            strcmp(opts[i].name, "threads") == 0)
-            continue;
-        const char *v = candidate_value(c, k, ds, opts[i].name, buf, sizeof buf);
-        if (v) put_option(f, opts[i].name, v);
-    }
-    put_dimensions(f, c, k);
-    fputc(' ', f);
-    put_word(f, c->file);
-}
 
 /* Trials best first: indices into the search's trials (the last round's
  * ahead of earlier rounds'). */
@@ -625,6 +837,95 @@ static void print_json(const tune_config *c, const bp_dataset *ds, const candida
     cli_json_finish(&j);
 }
 
+/* --history FILE.csv: every trial of the search, best first. */
+static void write_history(FILE *f, const tune_config *c, const candidate *k, const outcome *o, const size_t *ranked)
+{
+    fputs("rank,round,candidate,epochs,mean,std,seconds,diverged", f);
+    for (size_t d = 0; d < c->space.n; d++) fprintf(f, ",%s", c->space.dim[d].name);
+    fputc('\n', f);
+    for (size_t i = 0; i < o->search.n_trials; i++) {
+        const bp_tune_trial *t = &o->search.trials[ranked[i]];
+        fprintf(f, "%zu,%zu,%zu,%zu,%.17g,%.17g,%.6f,%d", i + 1, t->rung + 1, t->candidate + 1, t->epochs, t->mean,
+                t->std, t->seconds, t->status != BP_OK);
+        for (size_t d = 0; d < c->space.n; d++) fprintf(f, ",%s", k[t->candidate].point.value[d]);
+        fputc('\n', f);
+    }
+}
+
+/* --report FILE.html. */
+static int write_report(FILE *f, const tune_config *c, const bp_dataset *ds, const candidate *k, const outcome *o,
+                        const size_t *ranked, double seconds)
+{
+    size_t n = o->search.n_trials;
+    cli_tune_row *rows = calloc(n, sizeof *rows);
+    const char **dims = calloc(c->space.n ? c->space.n : 1, sizeof *dims);
+    const char **values = calloc((n ? n : 1) * (c->space.n ? c->space.n : 1), sizeof *values);
+    char *line = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&line, &len);
+    int ok = rows && dims && values && m;
+    if (m) {
+        put_command(m, c, &k[o->search.trials[o->search.best].candidate], ds);
+        fclose(m);
+    }
+    if (ok) {
+        for (size_t d = 0; d < c->space.n; d++) dims[d] = c->space.dim[d].name;
+        for (size_t i = 0; i < n; i++) {
+            const bp_tune_trial *t = &o->search.trials[ranked[i]];
+            for (size_t d = 0; d < c->space.n; d++) values[i * c->space.n + d] = k[t->candidate].point.value[d];
+            rows[i] = (cli_tune_row){t->mean, t->std, t->seconds, t->epochs, t->rung, t->status != BP_OK,
+                                     values + i * c->space.n};
+        }
+        cli_tune_page page = {c->file, c->method_grid ? "grid" : c->method_halving ? "halving" : "random",
+                              bp_metric_name(c->metric), c->metric == BP_METRIC_ACCURACY || c->metric == BP_METRIC_F1,
+                              c->folds, seconds, c->space.n, dims, rows, n, line ? line : "", o->nested != NULL,
+                              c->outer_folds, o->nested_mean, o->nested_std};
+        cli_tune_report(f, &page);
+    }
+    free(rows);
+    free(dims);
+    free(values);
+    free(line);
+    return ok ? 1 : (cli_usage_error("out of memory"), 0);
+}
+
+/* An output file opened before the search, so that a path that cannot be
+ * written fails at once, and put in place at the end. */
+typedef struct output_file {
+    const char *path;
+    bp_atomic_file *atomic;
+    FILE *f;
+} output_file;
+
+static int open_output(output_file *o, const char *path)
+{
+    bp_error err;
+    o->path = path;
+    if (!path) return 1;
+    if (bp_atomic_open(&o->atomic, path, &o->f, &err) != BP_OK) return cli_fail(&err), 0;
+    return 1;
+}
+
+static int commit_output(output_file *o)
+{
+    bp_error err;
+    if (!o->atomic) return 1;
+    bp_atomic_file *a = o->atomic;
+    o->atomic = NULL;
+    if (ferror(o->f)) {
+        bp_atomic_discard(a);
+        return cli_usage_error("cannot write %s", o->path), 0;
+    }
+    if (bp_atomic_commit(a, &err) != BP_OK) return cli_fail(&err), 0;
+    return 1;
+}
+
+static void discard_output(output_file *o)
+{
+    if (o->atomic) bp_atomic_discard(o->atomic);
+    o->atomic = NULL;
+}
+
 /* ----------------------------------------------------------------- run */
 
 static bp_status save_best(const tune_config *c, const bp_dataset *ds, const candidate *k, bp_error *err)
@@ -661,19 +962,30 @@ static int run_tune(tune_config *c, int argc, char **argv)
     if (!c->space.n) cli_usage_error("tune: nothing to search: every option of the default space is fixed");
     outcome o;
     memset(&o, 0, sizeof o);
-    progress p = {isatty(STDERR_FILENO) && !c->quiet, c, seconds_now(), "search", 0, 0};
+    output_file history = {NULL, NULL, NULL}, report = {NULL, NULL, NULL};
+    if (status == EXIT_OK && (!open_output(&history, c->history) || !open_output(&report, c->report)))
+        status = EXIT_USAGE;
+    resume_log log = {NULL, NULL, NULL, 0};
+    progress p = {isatty(STDERR_FILENO) && !c->quiet, c, k, cli_seconds(), "search", 0, 0, 0, c->resume ? &log : NULL};
+    if (status == EXIT_OK && c->resume && !open_resume(c, ds, k, n, &log)) status = EXIT_USAGE;
     int found = 0;
-    double start = seconds_now();
+    double start = cli_seconds();
     bp_status st = BP_OK;
     if (status == EXIT_OK) {
-        double budget = c->budget > 0 && c->outer_folds ? c->budget / 2 : c->budget;
-        st = search_rows(c, ds, k, n, NULL, 0, budget, &p, &o.search, &err);
+        st = search_rows(c, ds, k, n, NULL, 0, search_budget(c), c->trials, &p, &o.search, &err);
         if (st == BP_OK && c->outer_folds) st = nested_estimate(c, ds, k, n, &p, &o, &err);
         if (p.live) fputs("\r\033[K", stderr);
-        if (st != BP_OK) status = cli_fail(&err);
+        if (cli_stopped()) {
+            fprintf(stderr, "backprop: tune stopped%s%s%s\n", c->resume ? "; its finished trials are in " : "",
+                    c->resume ? c->resume : " (--resume FILE keeps finished trials for the next run)",
+                    c->resume ? ": run the same command again to go on" : "");
+            status = cli_interrupted_status();
+        } else if (st != BP_OK) {
+            status = cli_fail(&err);
+        }
         found = st == BP_OK && o.search.trials && o.search.n_trials > 0;
     }
-    double seconds = seconds_now() - start;
+    double seconds = cli_seconds() - start;
     if (status == EXIT_OK && !found) status = cli_usage_error("tune: no trial finished");
     if (status == EXIT_OK && c->output) {
         st = save_best(c, ds, &k[o.search.trials[o.search.best].candidate], &err);
@@ -686,6 +998,16 @@ static int run_tune(tune_config *c, int argc, char **argv)
         else print_text(c, ds, k, n, &o, ranked, seconds);
         if (fflush(stdout) != 0 || ferror(stdout)) status = cli_usage_error("cannot write standard output");
     }
+    if (status == EXIT_OK && history.f) {
+        write_history(history.f, c, k, &o, ranked);
+        if (!commit_output(&history)) status = EXIT_USAGE;
+    }
+    if (status == EXIT_OK && report.f) {
+        if (!write_report(report.f, c, ds, k, &o, ranked, seconds) || !commit_output(&report)) status = EXIT_USAGE;
+    }
+    discard_output(&history);
+    discard_output(&report);
+    close_resume(&log);
     free(ranked);
     free(o.nested);
     free(o.nested_best);
@@ -703,7 +1025,8 @@ int cmd_tune(int argc, char **argv)
         {"help", 0, NULL},   {"space", 1, NULL},  {"method", 1, NULL},      {"trials", 1, NULL},
         {"budget", 1, NULL}, {"metric", 1, NULL}, {"folds", 1, NULL},       {"outer-folds", 1, NULL},
         {"stratify", 0, NULL}, {"output", 1, NULL}, {"top", 1, NULL},       {"format", 1, NULL},
-        {"quiet", 0, NULL},  {"threads", 1, NULL}};
+        {"quiet", 0, NULL},  {"threads", 1, NULL}, {"resume", 1, NULL},
+        {"history", 1, NULL}, {"report", 1, NULL}};
     tune_config *c = calloc(1, sizeof *c); /* large: the space */
     if (!c) {
         free(args);

@@ -421,7 +421,9 @@ static void put_html_n(FILE *f, const char *s, size_t n)
     }
 }
 
-static void put_html(FILE *f, const char *s) { put_html_n(f, s, strlen(s)); }
+void cli_put_html(FILE *f, const char *s) { put_html_n(f, s, strlen(s)); }
+
+static void put_html(FILE *f, const char *s) { cli_put_html(f, s); }
 
 static void put_htmlf(FILE *f, const char *fmt, ...)
 {

@@ -140,6 +140,9 @@ int cli_report_commit(cli_report_file *rf, const cli_report *r);
 /* Leaves any previous file at the path untouched; NULL atomic is allowed. */
 void cli_report_discard(cli_report_file *rf);
 
+/* Text as HTML: escaped, and made valid UTF-8. */
+void cli_put_html(FILE *f, const char *s);
+
 /* "7 inputs, 5 sigmoid, 3 softmax outputs" */
 void cli_describe_spec(char *buf, size_t size, const bp_net_spec *spec, size_t inputs, size_t outputs);
 void cli_describe_net(char *buf, size_t size, const bp_net *net);

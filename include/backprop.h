@@ -669,6 +669,11 @@ typedef struct bp_tune_options {
     bp_tune_fn on_trial;     /* or NULL */
     void *user;
     const volatile sig_atomic_t *stop; /* nonzero: start no more trials */
+    const bp_tune_trial *done; /* trials an earlier run of this search finished (to
+                               resume it): a trial of the same round and candidate
+                               is taken from here instead of run again; on_trial is
+                               not called for it */
+    size_t n_done;
 } bp_tune_options;
 
 void bp_tune_defaults(bp_tune_options *o);

@@ -51,19 +51,35 @@ static void make_candidates(bp_cv_options *c, size_t n)
     }
 }
 
+/* A search of six candidates over the made-up data. */
+typedef struct fixture {
+    bp_dataset *ds;
+    bp_cv_options c[6];
+    bp_tune_options o;
+    bp_rng rng;
+} fixture;
+
+static int setup(fixture *f)
+{
+    f->ds = make_data();
+    make_candidates(f->c, 6);
+    bp_tune_defaults(&f->o);
+    f->o.candidates = f->c;
+    f->o.n_candidates = 6;
+    bp_rng_seed(&f->rng, 3);
+    return f->ds != NULL;
+}
+
 static void test_each_trial_is_the_candidates_cross_validation(void)
 {
-    bp_dataset *ds = make_data();
-    CHECK(ds != NULL);
-    if (!ds) return;
-    bp_cv_options c[6];
-    make_candidates(c, 6);
-    bp_tune_options o;
-    bp_tune_defaults(&o);
+    fixture fx;
+    CHECK(setup(&fx));
+    if (!fx.ds) return;
+    bp_dataset *ds = fx.ds;
+    bp_cv_options *c = fx.c;
+    bp_tune_options o = fx.o;
     o.candidates = c;
-    o.n_candidates = 6;
-    bp_rng rng;
-    bp_rng_seed(&rng, 3);
+    bp_rng rng = fx.rng;
     bp_error err;
     bp_tune_result one, two;
     o.threads = 1;
@@ -96,17 +112,13 @@ static void test_each_trial_is_the_candidates_cross_validation(void)
 
 static void test_limits_and_halving(void)
 {
-    bp_dataset *ds = make_data();
-    CHECK(ds != NULL);
-    if (!ds) return;
-    bp_cv_options c[6];
-    make_candidates(c, 6);
-    bp_tune_options o;
-    bp_tune_defaults(&o);
-    o.candidates = c;
-    o.n_candidates = 6;
-    bp_rng rng;
-    bp_rng_seed(&rng, 3);
+    fixture fx;
+    CHECK(setup(&fx));
+    if (!fx.ds) return;
+    bp_dataset *ds = fx.ds;
+    bp_tune_options o = fx.o;
+    o.candidates = fx.c;
+    bp_rng rng = fx.rng;
     bp_error err;
     bp_tune_result res;
 
@@ -140,17 +152,15 @@ static void test_limits_and_halving(void)
 
 static void test_refusals_before_training(void)
 {
-    bp_dataset *ds = make_data();
-    CHECK(ds != NULL);
-    if (!ds) return;
-    bp_cv_options c[2];
-    make_candidates(c, 2);
-    bp_tune_options o;
-    bp_tune_defaults(&o);
+    fixture fx;
+    CHECK(setup(&fx));
+    if (!fx.ds) return;
+    bp_dataset *ds = fx.ds;
+    bp_cv_options *c = fx.c;
+    bp_tune_options o = fx.o;
     o.candidates = c;
     o.n_candidates = 2;
-    bp_rng rng;
-    bp_rng_seed(&rng, 3);
+    bp_rng rng = fx.rng;
     bp_error err;
     bp_tune_result res;
     o.metric = BP_METRIC_RMSE;

@@ -21,7 +21,7 @@ command=$(sed -n '/^Reproduce the cross-validation:/{n;s/^  backprop //;p}' "$TM
 check "the best command line is printed" [ -n "$command" ]
 eval "\"\$BP\" $command --quiet" >"$TMP/cv.txt" 2>/dev/null
 got=$(sed -n 's/^Mean Accuracy: \([0-9.]*\)%/\1/p' "$TMP/cv.txt")
-check "run as printed, cv gives the score tune reported ($got% = $reported%)" [ -n "$got" ] && [ "$got" = "$reported" ]
+check "run as printed, cv gives the score tune reported ($got% = $reported%)" [ -n "$got" -a "$got" = "$reported" ]
 
 # --- the same on one thread and on two
 run "$BP" tune --trials 8 --outer-folds 2 --threads 1 "$SEEDS"
@@ -58,6 +58,16 @@ json_true "JSON: nested" "d['nested']['outer_folds'] == 2 and len(d['nested']['s
 run "$BP" eval "$TMP/best.model" "$SEEDS"
 has "the saved model evaluates" "$TMP/out" "Accuracy:"
 
+# --- the history and the report
+run "$BP" tune --trials 6 --outer-folds 0 --quiet --history "$TMP/trials.csv" --report "$TMP/tune.html" "$SEEDS"
+has "history: a header" "$TMP/trials.csv" "rank,round,candidate,epochs,mean,std,seconds,diverged,hidden,activation,lr,batch,l2"
+check "history: a row a trial" [ "$(wc -l <"$TMP/trials.csv")" -eq 7 ]
+has "report: the leaderboard" "$TMP/tune.html" "<h2>Leaderboard</h2>"
+has "report: the command line" "$TMP/tune.html" "backprop cv --folds 5 --seed 1"
+check "report: a plot a dimension, a point a trial" [ "$(grep -c '<circle' "$TMP/tune.html")" -eq 30 ]
+expect_fail "a report that cannot be written, before the search" "cannot" \
+    "$BP" tune --trials 2 --report /nonexistent/dir/tune.html "$SEEDS"
+
 # --- regression, and another metric
 awk 'BEGIN { srand(3); for (i = 0; i < 120; i++) { a = rand(); b = rand(); printf "%.4f,%.4f,%.4f\n", a, b, 3 * a - b * b + 0.1 * rand() } }' \
     >"$TMP/reg.csv"
@@ -68,7 +78,39 @@ reported=$(sed -n 's/^Cross-validated f1: \([0-9.]*\)%.*/\1/p' "$TMP/out")
 command=$(sed -n '/^Reproduce the cross-validation:/{n;s/^  backprop //;p}' "$TMP/out")
 eval "\"\$BP\" $command --quiet" >"$TMP/cv.txt" 2>/dev/null
 got=$(sed -n 's/^Macro F1: \([0-9.]*\)%/\1/p' "$TMP/cv.txt")
-check "--metric f1: cv's Macro F1 is the score tune reported ($got% = $reported%)" [ -n "$got" ] && [ "$got" = "$reported" ]
+check "--metric f1: cv's Macro F1 is the score tune reported ($got% = $reported%)" [ -n "$got" -a "$got" = "$reported" ]
+
+# --- interrupted (Ctrl-C, then kill -9) and run again with --resume: the
+# finished trials are kept and the result is the uninterrupted run's
+LONG="--trials 30 --outer-folds 2"
+# shellcheck disable=SC2086
+run "$BP" tune $LONG "$SEEDS"
+board "$TMP/out" >"$TMP/whole"
+grep -E '^(Best|Cross|Nested)' "$TMP/out" >>"$TMP/whole"
+for how in INT KILL; do
+    rm -f "$TMP/trials.log"
+    # shellcheck disable=SC2086
+    "$BP" tune $LONG --resume "$TMP/trials.log" "$SEEDS" >"$TMP/out" 2>"$TMP/err" &
+    pid=$!
+    sleep 0.3
+    kill -$how $pid 2>/dev/null
+    { wait $pid; } 2>/dev/null
+    status=$?
+    if [ $how = INT ]; then
+        check "Ctrl-C: exit 130 ($status)" [ $status -eq 130 ]
+        has "Ctrl-C: says where the trials are" "$TMP/err" "its finished trials are in $TMP/trials.log"
+    fi
+    kept=$(grep -c '^trial ' "$TMP/trials.log")
+    check "$how: some trials kept, not all ($kept)" [ "$kept" -gt 0 -a "$kept" -lt 90 ]
+    # shellcheck disable=SC2086
+    run "$BP" tune $LONG --resume "$TMP/trials.log" "$SEEDS"
+    board "$TMP/out" >"$TMP/again"
+    grep -E '^(Best|Cross|Nested)' "$TMP/out" >>"$TMP/again"
+    check "$how, resumed: the result of the run never stopped" cmp -s "$TMP/again" "$TMP/whole"
+    check "$how, resumed: every trial in the file once (90)" [ "$(grep -c '^trial ' "$TMP/trials.log")" -eq 90 ]
+done
+expect_fail "the trials of another search" "holds the trials of another search" \
+    "$BP" tune --trials 30 --outer-folds 3 --resume "$TMP/trials.log" "$SEEDS"
 
 # --- bad input, refused before anything trains
 expect_fail "an option tune cannot vary" "not a training option tune can vary" "$BP" tune --space seed=1,2 "$SEEDS"

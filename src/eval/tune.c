@@ -6,13 +6,13 @@
 #include "data/dataset.h"
 #include "fast/threads.h"
 #include "train/train.h"
+#include "util/clock.h"
 #include "util/error.h"
 
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 void bp_tune_defaults(bp_tune_options *o)
 {
@@ -21,12 +21,6 @@ void bp_tune_defaults(bp_tune_options *o)
     o->factor = 3;
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* One round: the candidates in it, each on `epochs[i]` epochs. */
 typedef struct round_job {
@@ -55,7 +49,7 @@ static int may_start(round_job *r, size_t i)
     const bp_tune_options *o = r->o;
     int beyond = o->max_trials && r->offset + i >= o->max_trials;
     int halt = r->stopped || r->failure != BP_OK || (o->stop && *o->stop) ||
-               (r->deadline > 0 && now_seconds() >= r->deadline);
+               (r->deadline > 0 && bp_clock_seconds() >= r->deadline);
     if (halt) r->stopped = 1;
     pthread_mutex_unlock(&r->lock);
     return !halt && !beyond;
@@ -76,10 +70,10 @@ static bp_status run_trial(round_job *r, size_t i, bp_tune_trial *t, bp_error *e
     cv.rows = r->o->rows;
     cv.n_rows = r->o->n_rows;
     bp_rng rng = *r->rng; /* the same folds and draws for every candidate */
-    double start = now_seconds();
+    double start = bp_clock_seconds();
     bp_cv_result res;
     bp_status st = bp_cross_validate(r->ds, &cv, &rng, &res, err);
-    t->seconds = now_seconds() - start;
+    t->seconds = bp_clock_seconds() - start;
     if (st == BP_ERR_NUMERIC) {
         t->status = st;
         t->mean = worst(r->o->metric);
@@ -92,10 +86,28 @@ static bp_status run_trial(round_job *r, size_t i, bp_tune_trial *t, bp_error *e
     return st;
 }
 
+/* The trial of this round and candidate an earlier run finished, or NULL. */
+static const bp_tune_trial *done_before(const round_job *r, size_t i)
+{
+    for (size_t k = 0; k < r->o->n_done; k++) {
+        const bp_tune_trial *d = &r->o->done[k];
+        if (d->rung == r->rung && d->candidate == r->candidates[i] && d->epochs == r->epochs[i]) return d;
+    }
+    return NULL;
+}
+
 static void trial_task(void *ctx, size_t i)
 {
     round_job *r = ctx;
     bp_tune_trial *t = &r->trials[i];
+    const bp_tune_trial *before = done_before(r, i);
+    if (before && !(r->o->max_trials && r->offset + i >= r->o->max_trials)) {
+        *t = *before; /* what running it again would give */
+        pthread_mutex_lock(&r->lock);
+        r->done++;
+        pthread_mutex_unlock(&r->lock);
+        return;
+    }
     if (!may_start(r, i)) return;
     bp_error err;
     bp_status st = run_trial(r, i, t, &err);
@@ -213,7 +225,7 @@ static bp_status run_search(search *s, bp_error *err)
     for (size_t i = 0; i < n; i++) s->candidates[i] = i;
     res->planned = planned;
     round_job job = {s->ds, o, s->rng, s->candidates, s->epochs, 0, NULL, PTHREAD_MUTEX_INITIALIZER, 0, 0,
-                     planned, o->max_seconds > 0 ? now_seconds() + o->max_seconds : 0, 0, BP_OK, {0}};
+                     planned, o->max_seconds > 0 ? bp_clock_seconds() + o->max_seconds : 0, 0, BP_OK, {0}};
     bp_status st = BP_OK;
     for (size_t rung = 0; rung < rounds && st == BP_OK && alive > 0; rung++) {
         for (size_t i = 0; i < alive; i++) s->epochs[i] = round_epochs(s, s->candidates[i], rung, rounds);

@@ -8,6 +8,7 @@
 #include "train/diagnose.h"
 #include "train/reduce.h"
 #include "train/train.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "core/loss.h"
 #include "core/optim.h"
@@ -18,7 +19,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 void bp_train_defaults(bp_train_options *o)
 {
@@ -67,12 +67,6 @@ typedef struct trainer {
     bp_error *err;
 } trainer;
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Shards and a reducer need the gradient of a batch of several rows. */
 static bp_status check_reduce(const bp_train_options *o, bp_error *err)
@@ -537,7 +531,7 @@ static void diagnose(trainer *t, const bp_epoch_report *rep, int early)
 static bp_status run_epochs(trainer *t, bp_rng *rng, bp_error *err)
 {
     const bp_train_options *o = t->o;
-    double start = now_seconds();
+    double start = bp_clock_seconds();
     for (size_t epoch = t->epoch; epoch < o->epochs; epoch++) {
         double lr = bp_schedule_rate(o, epoch), sum = t->partial;
         size_t from = t->position;
@@ -557,7 +551,7 @@ static bp_status run_epochs(trainer *t, bp_rng *rng, bp_error *err)
         bp_epoch_report rep = {epoch, o->epochs, sum, mean_loss(t, sum, t->n_train), NAN, NAN,
                                lr, 0, t->n_train};
         if (t->n_val) track_validation(t, &rep);
-        rep.seconds = now_seconds() - start;
+        rep.seconds = bp_clock_seconds() - start;
         int early = t->n_val && o->patience > 0 && t->since_best >= o->patience;
         if (o->diagnostics) diagnose(t, &rep, early);
         int last = epoch + 1 == o->epochs;
