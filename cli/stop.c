@@ -9,7 +9,9 @@
  * reach state of the whole process. */
 static volatile sig_atomic_t stop_signal;
 
-static void on_stop_signal(int sig) { stop_signal = sig; }
+/* An atomic store (lock-free, so safe in a handler): the flag is read on
+ * other threads too (tune's trials). */
+static void on_stop_signal(int sig) { __atomic_store_n(&stop_signal, sig, __ATOMIC_RELAXED); }
 
 const volatile sig_atomic_t *cli_catch_stop_signals(void)
 {
@@ -22,6 +24,6 @@ const volatile sig_atomic_t *cli_catch_stop_signals(void)
     return &stop_signal;
 }
 
-int cli_stopped(void) { return stop_signal != 0; }
+int cli_stopped(void) { return __atomic_load_n(&stop_signal, __ATOMIC_RELAXED) != 0; }
 
-int cli_interrupted_status(void) { return stop_signal == SIGTERM ? 143 : 130; }
+int cli_interrupted_status(void) { return __atomic_load_n(&stop_signal, __ATOMIC_RELAXED) == SIGTERM ? 143 : 130; }

@@ -92,7 +92,12 @@ for how in INT KILL; do
     # shellcheck disable=SC2086
     "$BP" tune $LONG --resume "$TMP/trials.log" "$SEEDS" >"$TMP/out" 2>"$TMP/err" &
     pid=$!
-    sleep 0.3
+    # once the first trial is in the file (a slow build takes longer to get there)
+    tries=0
+    while ! grep -q '^trial ' "$TMP/trials.log" 2>/dev/null && [ $tries -lt 600 ]; do
+        sleep 0.05
+        tries=$((tries + 1))
+    done
     kill -$how $pid 2>/dev/null
     { wait $pid; } 2>/dev/null
     status=$?

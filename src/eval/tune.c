@@ -48,7 +48,8 @@ static int may_start(round_job *r, size_t i)
     pthread_mutex_lock(&r->lock);
     const bp_tune_options *o = r->o;
     int beyond = o->max_trials && r->offset + i >= o->max_trials;
-    int halt = r->stopped || r->failure != BP_OK || (o->stop && *o->stop) ||
+    /* the flag may be set on another thread (a signal handler's) */
+    int halt = r->stopped || r->failure != BP_OK || (o->stop && __atomic_load_n(o->stop, __ATOMIC_RELAXED)) ||
                (r->deadline > 0 && bp_clock_seconds() >= r->deadline);
     if (halt) r->stopped = 1;
     pthread_mutex_unlock(&r->lock);

@@ -530,7 +530,7 @@ INLINE int lane_epoch_body(lanes *ls, const bp_samples *samples, const bp_train_
                 lane_forward(ls);
             }
         }
-        if (o->stop && *o->stop) return 1;
+        if (o->stop && __atomic_load_n(o->stop, __ATOMIC_RELAXED)) return 1; /* set on another thread */
     }
     return 0;
 }

@@ -261,7 +261,7 @@ static void row_gradient(bp_net *net, const bp_real *inputs, bp_real *grad)
 /* Whether the caller asked training to stop (checked between batches). */
 static int stop_requested(const trainer *t)
 {
-    return t->o->stop && *t->o->stop;
+    return t->o->stop && __atomic_load_n(t->o->stop, __ATOMIC_RELAXED); /* set by a signal handler */
 }
 
 /* Online training on rows [start, n_train) of the epoch's order; adds their
