@@ -105,19 +105,20 @@ bp_status bp_cv_score(const bp_dataset *ds, const bp_cv_result *res, bp_metric m
     if (!bp_metric_fits(m, ds->task))
         return bp_error_set(err, BP_ERR_ARG, "the metric %s does not score %s", bp_metric_name(m),
                             ds->task == BP_TASK_REGRESSION ? "a regression" : "a classification");
-    double sum = 0, ss = 0, v;
+    double *values = malloc(res->folds * sizeof *values), sum = 0, ss = 0;
+    if (!values) return bp_error_nomem(err, "scores");
     for (size_t f = 0; f < res->folds; f++) {
-        bp_status st = fold_value(ds, res, m, f, &v, err);
-        if (st != BP_OK) return st;
-        sum += v;
+        bp_status st = fold_value(ds, res, m, f, &values[f], err);
+        if (st != BP_OK) {
+            free(values);
+            return st;
+        }
+        sum += values[f];
     }
     *mean = sum / (double)res->folds;
-    for (size_t f = 0; f < res->folds; f++) { /* again: no buffer of the folds' values */
-        bp_status st = fold_value(ds, res, m, f, &v, err);
-        if (st != BP_OK) return st;
-        ss += (v - *mean) * (v - *mean);
-    }
+    for (size_t f = 0; f < res->folds; f++) ss += (values[f] - *mean) * (values[f] - *mean);
     *std = sqrt(ss / (double)res->folds);
+    free(values);
     if (res->scores && m == BP_METRIC_ACCURACY) *mean = res->mean / 100; /* cv's Mean Accuracy, exactly */
     /* f1 and log loss as cv prints them: over every row, out of fold */
     if (!res->fold_regression && m != BP_METRIC_ACCURACY)
