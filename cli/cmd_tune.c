@@ -181,8 +181,7 @@ static int read_tune_options(tune_config *c, int argc, char **argv)
 /* -------------------------------------------------------- candidates */
 
 /* The settings tune fixes when the command line does not. */
-static const char *tune_default(const tune_config *c, const bp_dataset *ds, const char *name, char *buf,
-                                size_t size)
+static const char *tune_default(const bp_dataset *ds, const char *name, char *buf, size_t size)
 {
     size_t rows = bp_dataset_rows(ds);
     if (strcmp(name, "optimizer") == 0) return "adam";
@@ -194,7 +193,6 @@ static const char *tune_default(const tune_config *c, const bp_dataset *ds, cons
         snprintf(buf, size, "%d", rows <= 2000 ? 200 : rows <= 20000 ? 50 : 20);
         return buf;
     }
-    (void)c;
     return NULL;
 }
 
@@ -206,7 +204,7 @@ static const char *candidate_value(const tune_config *c, const candidate *k, con
     for (size_t d = 0; d < c->space.n; d++)
         if (strcmp(c->space.dim[d].name, name) == 0) return k->text[d];
     const char *v = cli_value(&c->args, name);
-    return v ? v : tune_default(c, ds, name, buf, size);
+    return v ? v : tune_default(ds, name, buf, size);
 }
 
 /* Reads a candidate's training settings as cv reads its options, so that a
@@ -284,6 +282,8 @@ typedef struct progress {
     int live;
     const tune_config *c;
     const candidate *k;
+    const bp_cv_options *cvs; /* the candidates' cv options, side by side, as bp_tune takes them */
+    const volatile sig_atomic_t *stop;
     double start;
     char stage[96];          /* "search", or which outer fold */
     size_t search;           /* 0: the search; 1 ... K: the outer folds' */
@@ -555,14 +555,11 @@ static bp_status out_of_memory(bp_error *err)
     return BP_ERR_NOMEM;
 }
 
-static void tune_options(const tune_config *c, const candidate *k, size_t n, double budget, size_t max_trials,
-                         bp_tune_options *o, bp_cv_options **cvs)
+static void tune_options(const tune_config *c, const progress *p, size_t n, double budget, size_t max_trials,
+                         bp_tune_options *o)
 {
     bp_tune_defaults(o);
-    *cvs = malloc(n * sizeof **cvs);
-    if (*cvs)
-        for (size_t i = 0; i < n; i++) (*cvs)[i] = k[i].cv;
-    o->candidates = *cvs;
+    o->candidates = p->cvs;
     o->n_candidates = n;
     o->metric = c->metric;
     o->halving = c->method_halving;
@@ -578,20 +575,17 @@ typedef struct outcome {
     size_t *nested_best;     /* the candidate each outer search chose */
 } outcome;
 
-static bp_status search_rows(const tune_config *c, const bp_dataset *ds, const candidate *k, size_t n,
-                             const size_t *rows, size_t n_rows, double budget, size_t max_trials, progress *p,
-                             bp_tune_result *res,
+static bp_status search_rows(const tune_config *c, const bp_dataset *ds, size_t n, const size_t *rows,
+                             size_t n_rows, double budget, size_t max_trials, progress *p, bp_tune_result *res,
                              bp_error *err)
 {
     bp_tune_options o;
-    bp_cv_options *cvs;
-    tune_options(c, k, n, budget, max_trials, &o, &cvs);
-    if (!cvs) return out_of_memory(err);
+    tune_options(c, p, n, budget, max_trials, &o);
     o.rows = rows;
     o.n_rows = n_rows;
     o.on_trial = on_trial;
     o.user = p;
-    o.stop = cli_catch_stop_signals();
+    o.stop = p->stop;
     p->have_best = 0;
     bp_tune_trial *done = p->log ? logged_trials(p->log, p->search, &o.n_done) : NULL;
     o.done = done;
@@ -599,7 +593,6 @@ static bp_status search_rows(const tune_config *c, const bp_dataset *ds, const c
     bp_status st = p->log && !done ? out_of_memory(err) : bp_rng_seed_decimal(&rng, c->seed, err);
     if (st == BP_OK) st = bp_tune(ds, &o, &rng, res, err);
     free(done);
-    free(cvs);
     return st;
 }
 
@@ -673,7 +666,7 @@ static bp_status nested_estimate(const tune_config *c, const bp_dataset *ds, con
         snprintf(p->stage, sizeof p->stage, "nested, outer fold %zu of %zu", f + 1, K);
         p->search = f + 1;
         bp_tune_result res;
-        st = search_rows(c, ds, k, n, train, n_train, search_budget(c), outer_trials(c, &out->search), p, &res, err);
+        st = search_rows(c, ds, n, train, n_train, search_budget(c), outer_trials(c, &out->search), p, &res, err);
         if (st != BP_OK) break;
         out->nested_best[f] = res.trials[res.best].candidate;
         bp_tune_result_free(&res);
@@ -966,13 +959,18 @@ static int run_tune(tune_config *c, int argc, char **argv)
     if (status == EXIT_OK && (!open_output(&history, c->history) || !open_output(&report, c->report)))
         status = EXIT_USAGE;
     resume_log log = {NULL, NULL, NULL, 0};
-    progress p = {isatty(STDERR_FILENO) && !c->quiet, c, k, cli_seconds(), "search", 0, 0, 0, c->resume ? &log : NULL};
+    bp_cv_options *cvs = k ? malloc(n * sizeof *cvs) : NULL;
+    if (cvs)
+        for (size_t i = 0; i < n; i++) cvs[i] = k[i].cv;
+    else if (status == EXIT_OK) status = cli_usage_error("out of memory");
+    progress p = {isatty(STDERR_FILENO) && !c->quiet, c, k, cvs, cli_catch_stop_signals(), cli_seconds(), "search",
+                  0, 0, 0, c->resume ? &log : NULL};
     if (status == EXIT_OK && c->resume && !open_resume(c, ds, k, n, &log)) status = EXIT_USAGE;
     int found = 0;
     double start = cli_seconds();
     bp_status st = BP_OK;
     if (status == EXIT_OK) {
-        st = search_rows(c, ds, k, n, NULL, 0, search_budget(c), c->trials, &p, &o.search, &err);
+        st = search_rows(c, ds, n, NULL, 0, search_budget(c), c->trials, &p, &o.search, &err);
         if (st == BP_OK && c->outer_folds) st = nested_estimate(c, ds, k, n, &p, &o, &err);
         if (p.live) fputs("\r\033[K", stderr);
         if (cli_stopped()) {
@@ -1012,6 +1010,7 @@ static int run_tune(tune_config *c, int argc, char **argv)
     free(o.nested);
     free(o.nested_best);
     bp_tune_result_free(&o.search);
+    free(cvs);
     free(k);
     bp_dataset_free(ds);
     return status;

@@ -78,7 +78,6 @@ static void test_each_trial_is_the_candidates_cross_validation(void)
     bp_dataset *ds = fx.ds;
     bp_cv_options *c = fx.c;
     bp_tune_options o = fx.o;
-    o.candidates = c;
     bp_rng rng = fx.rng;
     bp_error err;
     bp_tune_result one, two;
@@ -117,7 +116,6 @@ static void test_limits_and_halving(void)
     if (!fx.ds) return;
     bp_dataset *ds = fx.ds;
     bp_tune_options o = fx.o;
-    o.candidates = fx.c;
     bp_rng rng = fx.rng;
     bp_error err;
     bp_tune_result res;
@@ -158,7 +156,6 @@ static void test_refusals_before_training(void)
     bp_dataset *ds = fx.ds;
     bp_cv_options *c = fx.c;
     bp_tune_options o = fx.o;
-    o.candidates = c;
     o.n_candidates = 2;
     bp_rng rng = fx.rng;
     bp_error err;
