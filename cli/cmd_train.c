@@ -171,13 +171,9 @@ static void print_chosen(const bp_model *m, const cli_args *args)
     size_t widths[BP_MAX_LAYERS + 1];
     for (size_t l = 0; l < n_layers; l++) acts[l] = bp_net_activation(net, l);
     for (size_t l = 0; l <= n_layers; l++) widths[l] = bp_net_width(net, l);
-    bp_init first = bp_init_for_layer(info->init, widths, acts, n_layers, 0);
-    int same = 1;
-    for (size_t l = 1; l < n_layers; l++)
-        same &= bp_init_for_layer(info->init, widths, acts, n_layers, l) == first;
-    printf("Init: %s", info->init == BP_INIT_AUTO ? "auto \u2192 " : "");
-    for (size_t l = 0; l < (same ? 1 : n_layers); l++)
-        printf("%s%s", l ? "," : "", bp_init_name(bp_init_for_layer(info->init, widths, acts, n_layers, l)));
+    char inits[1536];
+    cli_describe_inits(inits, sizeof inits, info->init, widths, acts, n_layers, 1);
+    printf("Init: %s%s", info->init == BP_INIT_AUTO ? "auto \u2192 " : "", inits);
     printf("\nLearning rate: %s%.6g (%s)\n", cli_value(args, "lr") ? "" : "auto \u2192 ",
            info->train.learning_rate, bp_optimizer_name(info->train.optimizer));
     printf("Shuffled: %s\n", info->train.shuffle ? "every epoch" : "no (the file's order)");

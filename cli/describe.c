@@ -99,6 +99,19 @@ static void describe_activations(cli_settings *s, const cli_args *args, const bp
     }
 }
 
+void cli_describe_inits(char *buf, size_t size, bp_init init, const size_t *widths, const bp_activation *acts,
+                        size_t n_layers, int collapse)
+{
+    int same = 1;
+    for (size_t l = 1; l < n_layers; l++)
+        same &= bp_init_for_layer(init, widths, acts, n_layers, l) == bp_init_for_layer(init, widths, acts, n_layers, 0);
+    size_t shown = collapse && same ? 1 : n_layers, len = 0;
+    buf[0] = '\0';
+    for (size_t l = 0; l < shown && len < size; l++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", l ? "," : "",
+                                bp_init_name(bp_init_for_layer(init, widths, acts, n_layers, l)));
+}
+
 /* --init auto as what it draws, layer by layer: "he,he,xavier". */
 static void describe_init(cli_settings *s, const cli_args *args, const bp_net_spec *net, size_t n_inputs,
                           size_t n_outputs)
@@ -108,17 +121,14 @@ static void describe_init(cli_settings *s, const cli_args *args, const bp_net_sp
     cli_setting *it = &s->item[s->n - 1];
     bp_activation acts[BP_MAX_LAYERS];
     size_t widths[BP_MAX_LAYERS + 1];
-    size_t n_layers = net->n_hidden + 1, len = 0;
+    size_t n_layers = net->n_hidden + 1;
     for (size_t l = 0; l < net->n_hidden; l++) acts[l] = net->hidden_act ? net->hidden_act[l] : BP_ACT_SIGMOID;
     acts[net->n_hidden] = net->output_act;
     widths[0] = n_inputs;
     for (size_t l = 0; l < net->n_hidden; l++) widths[l + 1] = net->hidden[l];
     widths[n_layers] = n_outputs;
     it->automatic = 1;
-    it->text[0] = '\0';
-    for (size_t l = 0; l < n_layers && len < sizeof it->text; l++)
-        len += (size_t)snprintf(it->text + len, sizeof it->text - len, "%s%s", l ? "," : "",
-                                bp_init_name(bp_init_for_layer(net->init, widths, acts, n_layers, l)));
+    cli_describe_inits(it->text, sizeof it->text, net->init, widths, acts, n_layers, 0);
 }
 
 static void describe_network(cli_settings *s, const cli_args *args, const bp_net_spec *net, size_t n_inputs,

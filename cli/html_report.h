@@ -143,6 +143,11 @@ void cli_report_discard(cli_report_file *rf);
 /* Text as HTML: escaped, and made valid UTF-8. */
 void cli_put_html(FILE *f, const char *s);
 
+/* What each layer's weights are drawn with ("he,he,xavier"); with
+ * collapse, one name when every layer's is the same. */
+void cli_describe_inits(char *buf, size_t size, bp_init init, const size_t *widths, const bp_activation *acts,
+                        size_t n_layers, int collapse);
+
 /* "7 inputs, 5 sigmoid, 3 softmax outputs" */
 void cli_describe_spec(char *buf, size_t size, const bp_net_spec *spec, size_t inputs, size_t outputs);
 void cli_describe_net(char *buf, size_t size, const bp_net *net);
