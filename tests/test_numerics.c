@@ -6,7 +6,9 @@
 #include "core/loss.h"
 #include "fast/sysexp.h"
 
+#include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 static int all_finite(const bp_real *v, size_t n)
 {
@@ -34,6 +36,52 @@ static void test_tanh_and_relu_at_extremes(void)
     CHECK_EQ_DBL(t[1], -1.0);
     CHECK_EQ_DBL(r[0], 1000.0);
     CHECK_NEAR(r[1], -10.0, 1e-4);
+}
+
+/* Units in the last place between a and b, in the build's type. */
+static double ulps_apart(bp_real a, bp_real b)
+{
+#ifdef BP_REAL_FLOAT
+    bp_real m = fmaxf(fabsf(a), fabsf(b)), ulp = m - nextafterf(m, 0);
+#else
+    bp_real m = fmax(fabs(a), fabs(b)), ulp = m - nextafter(m, 0);
+#endif
+    return ulp > 0 ? fabs((double)a - (double)b) / (double)ulp : (a == b ? 0 : INFINITY);
+}
+
+/* tanh.h: within 3 ulp of libm's tanh; the one-value form, the vector
+ * loop (whole vectors and a padded tail) agree bit for bit; odd; +-1, 0,
+ * -0 and NaN kept. */
+static void test_tanh_is_close_to_libm_and_the_same_in_every_form(void)
+{
+    enum { N = 2003 }; /* not a multiple of the vector width: a tail */
+    static bp_real x[N], v[N];
+    uint64_t state = 88172645463325252u;
+    for (size_t i = 0; i < N; i++) {
+        state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+        double u = (double)(state >> 11) / 9007199254740992.0 * 2 - 1;
+        double scale = i % 3 == 0 ? 25 : i % 3 == 1 ? 1.2 : ldexp(1, -(int)(i % 60));
+        x[i] = v[i] = (bp_real)(u * scale);
+    }
+    bp_activate(BP_ACT_TANH, v, N);
+    double worst = 0;
+    int same = 1, odd = 1;
+    for (size_t i = 0; i < N; i++) {
+        double d = ulps_apart(v[i], (bp_real)tanh((double)x[i]));
+        if (d > worst) worst = d;
+        same &= memcmp(&v[i], &(bp_real){bp_activation_value(BP_ACT_TANH, x[i])}, sizeof v[i]) == 0;
+        odd &= bp_activation_value(BP_ACT_TANH, -x[i]) == -v[i];
+    }
+    CHECK(worst <= 3);
+    CHECK(same);
+    CHECK(odd);
+    bp_real special[5] = {0, -0.0, INFINITY, -INFINITY, NAN};
+    bp_activate(BP_ACT_TANH, special, 5);
+    CHECK(special[0] == 0 && !signbit(special[0]));
+    CHECK(special[1] == 0 && signbit(special[1]));
+    CHECK_EQ_DBL(special[2], 1.0);
+    CHECK_EQ_DBL(special[3], -1.0);
+    CHECK(isnan(special[4]));
 }
 
 static void test_softmax_of_huge_activations(void)
@@ -152,6 +200,7 @@ int main(void)
 {
     RUN(test_sigmoid_saturates_without_nan);
     RUN(test_tanh_and_relu_at_extremes);
+    RUN(test_tanh_is_close_to_libm_and_the_same_in_every_form);
     RUN(test_softmax_of_huge_activations);
     RUN(test_cross_entropy_never_takes_log_of_zero);
     RUN(test_log_loss_metric_is_finite);

@@ -1,4 +1,5 @@
 #include "core/activation.h"
+#include "core/tanh.h"
 #include "util/error.h"
 #include "util/cpu.h"
 #include "util/names.h"
@@ -11,7 +12,7 @@
 
 static bp_real sigmoid_value(bp_real a) { return bp_sigmoid(a); }
 static bp_real sigmoid_derivative(bp_real out) { return out * ((bp_real)1.0 - out); }
-static bp_real tanh_value(bp_real a) { return BP_TANH(a); }
+static bp_real tanh_value(bp_real a) { return bp_tanh(a); }
 static bp_real tanh_derivative(bp_real out) { return (bp_real)1.0 - out * out; }
 static bp_real relu_value(bp_real a) { return bp_relu(a); }
 static bp_real relu_derivative(bp_real out) { return bp_relu_derivative(out); }
@@ -19,6 +20,25 @@ static bp_real leaky_value(bp_real a) { return bp_leaky_relu(a); }
 static bp_real leaky_derivative(bp_real out) { return bp_leaky_relu_derivative(out); }
 static bp_real identity(bp_real a) { return a; }
 static bp_real one(bp_real out) { return (void)out, (bp_real)1; }
+
+#define STR(x) #x
+#define EXPANDED(x) STR(x)
+/* export-c's tanh: tanh.h's operations, with nearbyint and ldexp for its
+ * bit operations (the same values), so the file predicts what bp_tanh does. */
+#define BP_TANH_C_BODY                                                                         \
+    "    for (i = 0; i < n; i++) {\n"                                                          \
+    "        $r_real ax = fabs$f(v[i]), y = ax * -2, k, r, p, scale, t;\n"                      \
+    "        if (!(ax <= " EXPANDED(BP_TANH_ONE_ABOVE) ")) { /* +-1, or NaN */\n"               \
+    "            if (ax > " EXPANDED(BP_TANH_ONE_ABOVE) ") v[i] = copysign$f(1, v[i]);\n"       \
+    "            continue;\n"                                                                  \
+    "        }\n"                                                                              \
+    "        k = nearbyint$f(y * " EXPANDED(BP_TANH_INV_LN2) ");\n"                             \
+    "        r = (y - k * " EXPANDED(BP_TANH_LN2_HI) ") - k * " EXPANDED(BP_TANH_LN2_LO) ";\n"   \
+    "        p = " EXPANDED(BP_TANH_EXPM1(r)) ";\n"                                              \
+    "        scale = ldexp$f(1, (int)k);\n"                                                     \
+    "        t = scale * p + (scale - 1);\n"                                                    \
+    "        v[i] = copysign$f(-t / (t + 2), v[i]);\n"                                          \
+    "    }\n"
 
 /* Every activation, in the order of enum bp_activation (the names are
  * the command line's and the model file's: never rename one). */
@@ -29,7 +49,7 @@ static const bp_activation_def defs[] = {
                         "output = sigmoid(activation) = 1 / (1 + exp(-activation))",
                         "output * (1 - output)", "@ * (1 - @) = ", "@ * (1 - @) = "},
     [BP_ACT_TANH] = {"tanh", tanh_value, tanh_derivative,
-                     "    for (i = 0; i < n; i++) v[i] = tanh$f(v[i]);\n",
+                     BP_TANH_C_BODY,
                      "output = tanh(activation)", "1 - output * output", "1 - @ * @ = ",
                      "1 - @ * @ = "},
     [BP_ACT_RELU] = {"relu", relu_value, relu_derivative,
@@ -153,7 +173,28 @@ INLINE void leaky_relu_body(bp_real *v, size_t n)
     for (; i < n; i++) v[i] = bp_leaky_relu(v[i]);
 }
 
+/* tanh.h's vector form; the tail in a vector too, padded with zeros (each
+ * element's bits are those of bp_tanh whatever its neighbours). */
+INLINE void tanh_all_body(bp_real *v, size_t n)
+{
+    size_t i = 0;
+    bp_vec x;
+    for (; i + BP_VEC <= n; i += BP_VEC) {
+        bp_vec_load(&x, v + i);
+        bp_tanh_vec(&x);
+        bp_vec_store(v + i, &x);
+    }
+    if (i == n) return;
+    bp_real tail[BP_VEC] = {0};
+    memcpy(tail, v + i, (n - i) * sizeof *v);
+    bp_vec_load(&x, tail);
+    bp_tanh_vec(&x);
+    bp_vec_store(tail, &x);
+    memcpy(v + i, tail, (n - i) * sizeof *v);
+}
+
 ISA_VARIANTS(relu, (bp_real * v, size_t n), (v, n))
+ISA_VARIANTS(tanh_all, (bp_real * v, size_t n), (v, n))
 ISA_VARIANTS(leaky_relu, (bp_real * v, size_t n), (v, n))
 
 /* The derivative of act at each out[i], a vector at a time, as d[i] *=. */
@@ -205,7 +246,7 @@ void bp_activate(bp_activation act, bp_real *v, size_t n)
         for (size_t i = 0; i < n; i++) v[i] = bp_sigmoid(v[i]);
         break;
     case BP_ACT_TANH:
-        for (size_t i = 0; i < n; i++) v[i] = BP_TANH(v[i]);
+        tanh_all(v, n);
         break;
     case BP_ACT_RELU:
         relu(v, n);

@@ -1,6 +1,7 @@
 #include "core/optim.h"
 
 #include "util/error.h"
+#include "util/cpu.h"
 #include "util/names.h"
 #include "util/real.h"
 #include "util/vec.h"
@@ -65,6 +66,116 @@ static void momentum_step(bp_real *restrict params, bp_real *restrict velocity,
     }
 }
 
+/* Adam a vector at a time: each element gets exactly the arithmetic of
+ * the scalar loop in bp_optim_step (sqrt is correctly rounded in both).
+ * The square roots need the ISA's instruction: a plain sqrt() call keeps
+ * its errno check and stays scalar. */
+typedef struct adam_args {
+    bp_real *restrict params, *restrict first, *restrict second;
+    const bp_real *restrict grad;
+    const unsigned char *decays; /* NULL: no L2 */
+    bp_real l2, b1, c1, b2, c2, step, eps;
+} adam_args;
+
+#define INLINE static inline __attribute__((always_inline))
+/* BP_VEC parameters' decay flags, read at once (not lane by lane: writing
+ * a vector's lanes one at a time and reading it whole stalls the CPU). */
+typedef unsigned char decay_bytes __attribute__((vector_size(BP_VEC)));
+
+/* Elements [i, i + BP_VEC) with the square root `root` of the ISA. */
+#define ADAM_VEC_STEP(a, i, root)                                                      \
+    do {                                                                               \
+        bp_vec p, m, v, g, r;                                                          \
+        bp_vec_load(&p, (a)->params + (i));                                            \
+        bp_vec_load(&m, (a)->first + (i));                                             \
+        bp_vec_load(&v, (a)->second + (i));                                            \
+        bp_vec_load(&g, (a)->grad + (i));                                              \
+        if ((a)->decays) {                                                             \
+            decay_bytes flags;                                                         \
+            memcpy(&flags, (a)->decays + (i), sizeof flags);                           \
+            bp_vec_bits decays = __builtin_convertvector(flags, bp_vec_bits) != 0;     \
+            bp_vec decayed = g + (a)->l2 * p;                                          \
+            g = (bp_vec)(((bp_vec_bits)decayed & decays) | ((bp_vec_bits)g & ~decays)); \
+        }                                                                              \
+        m = (a)->b1 * m + (a)->c1 * g;                                                 \
+        v = (a)->b2 * v + (a)->c2 * g * g;                                             \
+        root(&r, &v);                                                                  \
+        p -= (a)->step * m / (r + (a)->eps);                                           \
+        bp_vec_store((a)->params + (i), &p);                                           \
+        bp_vec_store((a)->first + (i), &m);                                            \
+        bp_vec_store((a)->second + (i), &v);                                           \
+    } while (0)
+
+INLINE void adam_scalar(const adam_args *a, size_t i)
+{
+    bp_real g = a->grad[i];
+    if (a->decays && a->decays[i]) g = g + a->l2 * a->params[i];
+    a->first[i] = a->b1 * a->first[i] + a->c1 * g;
+    a->second[i] = a->b2 * a->second[i] + a->c2 * g * g;
+    a->params[i] -= a->step * a->first[i] / (BP_SQRT(a->second[i]) + a->eps);
+}
+
+#if defined(__x86_64__) && !defined(BP_NO_SIMD)
+#include <immintrin.h>
+
+__attribute__((target("avx2"))) INLINE void root_avx2(bp_vec *r, const bp_vec *v)
+{
+#ifdef BP_REAL_FLOAT
+    __m256 x;
+    memcpy(&x, v, sizeof x);
+    x = _mm256_sqrt_ps(x);
+    memcpy(r, &x, sizeof x);
+#else
+    __m256d x[2];
+    memcpy(x, v, sizeof x);
+    x[0] = _mm256_sqrt_pd(x[0]);
+    x[1] = _mm256_sqrt_pd(x[1]);
+    memcpy(r, x, sizeof x);
+#endif
+}
+
+__attribute__((target("avx2"))) static void adam_avx2(const adam_args *a, size_t n)
+{
+    size_t i = 0;
+    for (; i + BP_VEC <= n; i += BP_VEC) ADAM_VEC_STEP(a, i, root_avx2);
+    for (; i < n; i++) adam_scalar(a, i);
+}
+
+__attribute__((target("avx512f"))) INLINE void root_avx512(bp_vec *r, const bp_vec *v)
+{
+#ifdef BP_REAL_FLOAT
+    __m256 x;
+    memcpy(&x, v, sizeof x);
+    x = _mm256_sqrt_ps(x);
+    memcpy(r, &x, sizeof x);
+#else
+    __m512d x;
+    memcpy(&x, v, sizeof x);
+    x = _mm512_sqrt_pd(x);
+    memcpy(r, &x, sizeof x);
+#endif
+}
+
+__attribute__((target("avx512f"))) static void adam_avx512(const adam_args *a, size_t n)
+{
+    size_t i = 0;
+    for (; i + BP_VEC <= n; i += BP_VEC) ADAM_VEC_STEP(a, i, root_avx512);
+    for (; i < n; i++) adam_scalar(a, i);
+}
+#endif
+
+static void adam_step(const adam_args *a, size_t n)
+{
+#if defined(__x86_64__) && !defined(BP_NO_SIMD)
+    switch (bp_cpu_isa()) {
+    case BP_ISA_AVX512: adam_avx512(a, n); return;
+    case BP_ISA_AVX2: adam_avx2(a, n); return;
+    case BP_ISA_PORTABLE: break;
+    }
+#endif
+    for (size_t i = 0; i < n; i++) adam_scalar(a, i);
+}
+
 /* The gradient plus the L2 term, for parameter i. */
 static bp_real full_gradient(const bp_optim *opt, const bp_real *params, const bp_real *grad,
                              size_t i)
@@ -104,13 +215,11 @@ void bp_optim_step(bp_optim *opt, bp_real *params, const bp_real *grad, double l
         const double t = (double)opt->steps;
         /* Bias correction folded into the step size, as in the Adam paper. */
         const bp_real step = (bp_real)(lr * sqrt(1.0 - pow(b2, t)) / (1.0 - pow(b1, t)));
-        const bp_real eps = (bp_real)opt->epsilon;
-        for (size_t i = 0; i < opt->n; i++) {
-            bp_real g = full_gradient(opt, params, grad, i);
-            opt->velocity[i] = (bp_real)b1 * opt->velocity[i] + (bp_real)(1.0 - b1) * g;
-            opt->second[i] = (bp_real)b2 * opt->second[i] + (bp_real)(1.0 - b2) * g * g;
-            params[i] -= step * opt->velocity[i] / (BP_SQRT(opt->second[i]) + eps);
-        }
+        const adam_args a = {params, opt->velocity, opt->second, grad,
+                             opt->l2 != 0 ? opt->decays : NULL, (bp_real)opt->l2,
+                             (bp_real)b1, (bp_real)(1.0 - b1), (bp_real)b2, (bp_real)(1.0 - b2),
+                             step, (bp_real)opt->epsilon};
+        adam_step(&a, opt->n);
         break;
     }
     case BP_OPT_COUNT: /* not an optimizer: training refuses it */

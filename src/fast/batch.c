@@ -122,11 +122,13 @@ static void run_split(bp_batch_ws *ws, split_pass *pass, size_t elements)
 static void bias_and_activation(const split_pass *pass, size_t begin, size_t end)
 {
     const bp_real *b = bp_net_bias(pass->net, pass->layer);
-    for (size_t r = begin; r < end; r++) {
-        bp_real *row = pass->data + r * pass->width;
-        add_to(row, b, pass->width);
-        bp_activate(pass->net->act[pass->layer], row, pass->width);
+    bp_activation act = pass->net->act[pass->layer];
+    for (size_t r = begin; r < end; r++) add_to(pass->data + r * pass->width, b, pass->width);
+    if (act != BP_ACT_SOFTMAX) { /* element by element: the rows as one run */
+        bp_activate(act, pass->data + begin * pass->width, (end - begin) * pass->width);
+        return;
     }
+    for (size_t r = begin; r < end; r++) bp_activate(act, pass->data + r * pass->width, pass->width);
 }
 
 /* Elements [begin, end) of the deltas times the derivative at the outputs. */

@@ -8,6 +8,7 @@
 #include "core/loss.h"
 #include "core/net.h"
 #include "core/optim.h"
+#include "core/tanh.h"
 #include "util/real.h"
 #include "fast/sysexp.h"
 
@@ -261,7 +262,7 @@ INLINE void lane_activate(lanes *ls, bp_activation act, lane_v *v, size_t n)
     }
     case BP_ACT_TANH:
         for (size_t j = 0; j < n; j++)
-            for (size_t m = 0; m < ls->n; m++) v[j][m] = BP_TANH(v[j][m]);
+            for (size_t m = 0; m < ls->n; m++) v[j][m] = bp_tanh(v[j][m]);
         return;
     case BP_ACT_RELU:
         for (size_t j = 0; j < n; j++)

@@ -8,14 +8,12 @@
 #ifdef BP_REAL_FLOAT
 #define BP_EXP expf
 #define BP_LOG logf
-#define BP_TANH tanhf
 #define BP_SQRT sqrtf
 #define BP_FABS fabsf
 #define BP_REAL_FMT "float"
 #else
 #define BP_EXP exp
 #define BP_LOG log
-#define BP_TANH tanh
 #define BP_SQRT sqrt
 #define BP_FABS fabs
 #define BP_REAL_FMT "double"
