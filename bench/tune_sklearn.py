@@ -43,7 +43,7 @@ GRID = {
 
 
 def search(halving: bool, seed: int):
-    model = make_pipeline(MinMaxScaler(), MLPClassifier(batch_size=16, max_iter=500, solver="adam",
+    model = make_pipeline(MinMaxScaler(), MLPClassifier(batch_size=16, max_iter=500, solver="adam", n_iter_no_change=10**9,
                                                         alpha=0.0001, random_state=seed))
     folds = KFold(5, shuffle=True, random_state=seed)
     if halving:
