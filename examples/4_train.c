@@ -24,7 +24,7 @@ int main(void)
     bp_error err;
     if (bp_net_create(&net, 2, widths, NULL, &err) != BP_OK) return 1;
     bp_net_init(net, BP_INIT_UNIFORM, &rng);
-    bp_samples samples = {&x[0][0], 2, y, NULL, 2, NULL, 10};
+    bp_samples samples = {&x[0][0], 2, y, NULL, 2, NULL, 10, NULL};
     bp_train_options opts;
     bp_train_defaults(&opts); /* online SGD, squared error */
     opts.learning_rate = 0.5;

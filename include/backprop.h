@@ -232,6 +232,7 @@ typedef struct bp_samples {
     size_t n_outputs;
     const size_t *rows;     /* rows to use, in this order; NULL = 0..n_rows-1 */
     size_t n_rows;
+    const bp_real *weight;  /* per row of x, how much it counts (> 0); NULL = 1 each */
 } bp_samples;
 
 /* What a training run reports after every epoch. */
@@ -342,7 +343,21 @@ typedef struct bp_train_options {
                                are not taken */
     bp_train_diagnostics *diagnostics; /* filled in when not NULL; cross-validation's
                                folds in lockstep (cv --tutorial) leave it zero */
+    const double *class_weight; /* classification: per class, how much its rows
+                               count (> 0), times their sample weight; NULL = 1 */
+    int balanced;           /* class weights n / (n_classes * rows of the class)
+                               over the run's training rows (scikit-learn's
+                               "balanced"), instead of class_weight */
 } bp_train_options;
+
+/* scikit-learn's "balanced" class weights of rows (NULL = the first n) of
+ * the labels: n / (n_classes * the class's count), 1 for a class with no
+ * rows; into out[n_classes]. Training scales every row's weight so that
+ * the training rows' mean is 1: a batch's gradient is the sum of its rows'
+ * weighted gradients over its row count, and the reported loss the
+ * weighted mean. */
+bp_status bp_class_weights_balanced(const uint32_t *label, const size_t *rows, size_t n,
+                                    size_t n_classes, double *out, bp_error *err);
 
 /* The tutorial's settings: lr 0.3, 500 epochs, online SGD, squared error. */
 void bp_train_defaults(bp_train_options *opts);

@@ -23,7 +23,7 @@ static void make_data(fixture *f)
         for (size_t i = 0; i < N_IN; i++) f->x[r * N_IN + i] = (bp_real)bp_rng_random(&rng);
         f->labels[r] = (uint32_t)(f->x[r * N_IN] * 2.9);
     }
-    bp_samples s = {f->x, N_IN, f->labels, NULL, N_OUT, NULL, ROWS};
+    bp_samples s = {f->x, N_IN, f->labels, NULL, N_OUT, NULL, ROWS, NULL};
     f->s = s;
 }
 

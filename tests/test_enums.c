@@ -113,7 +113,7 @@ static bp_status train_with(bp_loss loss, bp_optimizer opt, bp_schedule schedule
     if (bp_net_create(&net, 2, widths, NULL, err) != BP_OK) return BP_ERR_NOMEM;
     const bp_real x[4] = {0, 1, 1, 0};
     const uint32_t label[2] = {0, 1};
-    bp_samples s = {x, 2, label, NULL, 2, NULL, 2};
+    bp_samples s = {x, 2, label, NULL, 2, NULL, 2, NULL};
     bp_train_options o;
     bp_train_defaults(&o);
     o.epochs = 1;

@@ -180,7 +180,7 @@ static void test_batch_of_one_matches_online(void)
         for (size_t i = 0; i < N_IN; i++) x[r * N_IN + i] = (bp_real)bp_rng_random(&rng);
         labels[r] = (uint32_t)(r % N_OUT);
     }
-    bp_samples s = {x, N_IN, labels, NULL, N_OUT, NULL, 20};
+    bp_samples s = {x, N_IN, labels, NULL, N_OUT, NULL, 20, NULL};
     bp_train_options o;
     bp_train_defaults(&o);
     o.epochs = 5;
@@ -328,7 +328,7 @@ static int same_model_on_one_and_two_threads(bp_optimizer optimizer, double lr)
         for (size_t i = 0; i < N_IN; i++) x[r * N_IN + i] = (bp_real)bp_rng_random(&rng);
         labels[r] = (uint32_t)(x[r * N_IN] > 0.5) + (uint32_t)(x[r * N_IN + 1] > 0.7);
     }
-    bp_samples s = {x, N_IN, labels, NULL, N_OUT, NULL, 200};
+    bp_samples s = {x, N_IN, labels, NULL, N_OUT, NULL, 200, NULL};
     bp_real *result[2] = {NULL, NULL};
     size_t n_params = 0;
     int ok = 1;

@@ -79,7 +79,7 @@ static bp_net *make_net(const config *c, uint64_t seed) { return make_net_for(c,
 static bp_samples lane_samples(const data *d, const config *c, size_t m)
 {
     bp_samples s = {d->x, N_IN, c->regression ? NULL : d->label, c->regression ? d->y : NULL,
-                    c->regression ? 1 : N_OUT, d->rows[m], lane_rows(m)};
+                    c->regression ? 1 : N_OUT, d->rows[m], lane_rows(m), NULL};
     return s;
 }
 

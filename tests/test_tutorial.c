@@ -111,7 +111,7 @@ static void test_section4_train(void)
         x[2 * r + 1] = contrived[r][1];
         labels[r] = (uint32_t)contrived[r][2];
     }
-    bp_samples s = {x, 2, labels, NULL, 2, NULL, 10};
+    bp_samples s = {x, 2, labels, NULL, 2, NULL, 10, NULL};
     bp_train_options o;
     bp_train_defaults(&o);
     o.learning_rate = 0.5;

@@ -757,7 +757,7 @@ const char *bp_dataset_class_name(const bp_dataset *ds, size_t k)
 bp_samples bp_dataset_samples(const bp_dataset *ds)
 {
     bp_samples s = {ds->x, ds->n_features, ds->label, ds->y,
-                    ds->task == BP_TASK_REGRESSION ? 1 : ds->n_classes, NULL, ds->n_rows};
+                    ds->task == BP_TASK_REGRESSION ? 1 : ds->n_classes, NULL, ds->n_rows, NULL};
     return s;
 }
 

@@ -134,7 +134,7 @@ static bp_status train_and_score(const cv_run *run, fold_job *job, size_t f, bp_
 {
     const bp_dataset *ds = run->ds;
     bp_samples s = {job->scaled, ds->n_features, ds->label, job->scaled_y, run->n_outputs,
-                    job->train_rows, job->n_train};
+                    job->train_rows, job->n_train, NULL};
     bp_train_options train = run->o->train;
     train.diagnostics = &run->res->fold_diagnostics[f];
     bp_status st = bp_train(job->net, &s, &train, rng, err);
@@ -174,7 +174,7 @@ static void lockstep_group_task(void *ctx, size_t g)
         fold_job *job = &run->jobs[f];
         if (job->status != BP_OK) continue;
         bp_samples s = {job->scaled, ds->n_features, ds->label, job->scaled_y, run->n_outputs,
-                        job->train_rows, job->n_train};
+                        job->train_rows, job->n_train, NULL};
         nets[n] = job->net;
         samples[n] = s;
         folds[n++] = f;

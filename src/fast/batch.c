@@ -43,6 +43,7 @@ void bp_batch_ws_free(bp_batch_ws *ws)
 {
     free(ws->x);
     free(ws->t);
+    free(ws->w);
     free(ws->act);
     free(ws->delta);
     free(ws->offset);
@@ -297,8 +298,13 @@ static double forward_and_output_deltas(bp_net *net, bp_batch_ws *ws, size_t n, 
     double sum = 0;
     for (size_t r = 0; r < n; r++) {
         const bp_real *o = out + r * n_out, *t = ws->t + r * n_out;
-        sum += bp_loss_row(loss, net->act[last], o, t, n_out);
+        double row_loss = bp_loss_row(loss, net->act[last], o, t, n_out);
         bp_loss_output_delta(loss, net->act[last], o, t, n_out, d + r * n_out);
+        if (ws->w) { /* a weighted row: its loss and its whole gradient scaled */
+            row_loss *= (double)ws->w[r];
+            for (size_t j = 0; j < n_out; j++) d[r * n_out + j] *= ws->w[r];
+        }
+        sum += row_loss;
     }
     return sum;
 }

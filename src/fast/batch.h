@@ -10,6 +10,7 @@ typedef struct bp_batch_ws {
     size_t capacity;     /* rows per batch */
     bp_real *x;          /* capacity x n_inputs: the batch's inputs, gathered */
     bp_real *t;          /* capacity x n_outputs: its targets */
+    bp_real *w;          /* capacity: its rows' weights, or NULL (each counts 1) */
     bp_real *act;        /* per layer capacity x width, layer after layer */
     bp_real *delta;      /* same layout as act */
     size_t *offset;      /* per layer: offset into act / delta */

@@ -94,6 +94,7 @@ int bp_lockstep_applies(const bp_train_options *o, const bp_activation *acts, si
         if (!bp_lockstep_accepts_activation(acts[l])) return 0;
     /* The lanes step straight into the weights: no reduce step. */
     if (o->reducer || o->shards > 1) return 0;
+    if (o->balanced || o->class_weight) return 0; /* the lanes weigh every row 1 */
     return o->batch_size == 1 && o->l2 == 0 && !o->shuffle && o->validation <= 0 && !o->on_epoch &&
            !o->checkpoint && !o->resume;
 }

@@ -8,6 +8,7 @@
 #include "train/diagnose.h"
 #include "train/reduce.h"
 #include "train/train.h"
+#include "train/weights.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "core/loss.h"
@@ -64,6 +65,7 @@ typedef struct trainer {
     bp_grad_part *parts;    /* their parts, count of them */
     bp_status failure;      /* why a step could not finish (the reducer's error) */
     size_t *unit_counts;    /* scratch for the diagnostics, one per hidden unit */
+    bp_row_weights weights; /* how much each row counts; off: 1 each */
     bp_error *err;
 } trainer;
 
@@ -131,6 +133,7 @@ static void trainer_free(trainer *t)
         for (size_t i = 0; i < t->count; i++) free(t->parts[i].grad);
     free(t->parts);
     free(t->unit_counts);
+    bp_row_weights_free(&t->weights);
     bp_optim_free(&t->optim);
     bp_batch_ws_free(&t->ws);
 }
@@ -207,6 +210,12 @@ static bp_status trainer_init(trainer *t, bp_net *net, const bp_samples *s,
         st = bp_batch_ws_init(&t->ws, net, t->batch, o->threads, err);
         if (st != BP_OK) return st;
     }
+    st = bp_row_weights_init(&t->weights, s, o, n_out, t->order, t->n_train, err);
+    if (st != BP_OK) return st;
+    if (t->weights.on && t->batch > 1) {
+        t->ws.w = malloc(t->batch * sizeof *t->ws.w);
+        if (!t->ws.w) return bp_error_nomem(err, "row weights");
+    }
     t->fused_sgd = steps_in_place(o);
     if (t->fused_sgd && t->batch > 1) {
         st = bp_batch_ws_panels(net, &t->ws, err);
@@ -278,13 +287,17 @@ static size_t online_rows(trainer *t, double lr, size_t start, double *sum)
         const bp_real *x = s->x + r * s->n_inputs;
         const bp_real *expected = row_target(t, r);
         const bp_real *out = bp_net_forward(net, x);
-        *sum += bp_loss_row(t->o->loss, out_act, out, expected, n_out);
+        bp_real w = t->weights.on ? bp_row_weight(&t->weights, r) : 1;
+        double loss = bp_loss_row(t->o->loss, out_act, out, expected, n_out);
+        *sum += t->weights.on ? loss * (double)w : loss;
         if (!isfinite(*sum)) return k;
         bp_net_backward(net, expected, t->o->loss);
         if (t->fused_sgd) {
-            bp_net_update(net, x, (bp_real)lr);
+            bp_net_update(net, x, t->weights.on ? (bp_real)lr * w : (bp_real)lr);
         } else {
             row_gradient(net, x, t->grad);
+            if (t->weights.on)
+                for (size_t j = 0; j < net->n_params; j++) t->grad[j] *= w;
             bp_optim_step(&t->optim, net->params, t->grad, lr);
         }
         if (stop_requested(t)) return k + 1;
@@ -300,6 +313,7 @@ static void gather_batch(trainer *t, const size_t *rows, size_t n)
     for (size_t k = 0; k < n; k++) {
         memcpy(t->ws.x + k * n_in, s->x + rows[k] * n_in, n_in * sizeof *t->ws.x);
         memcpy(t->ws.t + k * n_out, row_target(t, rows[k]), n_out * sizeof *t->ws.t);
+        if (t->ws.w) t->ws.w[k] = bp_row_weight(&t->weights, rows[k]);
     }
 }
 
@@ -390,7 +404,7 @@ static void validate(trainer *t, double *loss, double *accuracy)
     const bp_samples *s = t->s;
     size_t n_out = net->width[net->n_layers];
     bp_activation out_act = net->act[net->n_layers - 1];
-    double sum = 0;
+    double sum = 0, weights = 0;
     size_t correct = 0;
     if (t->batch > 1) { /* through the matrix kernels, a batch at a time */
         for (size_t start = 0; start < t->n_val; start += t->batch) {
@@ -399,7 +413,9 @@ static void validate(trainer *t, double *loss, double *accuracy)
             const bp_real *out = bp_batch_forward(net, &t->ws, n);
             for (size_t k = 0; k < n; k++) {
                 size_t r = t->val_rows[start + k];
-                sum += bp_loss_row(t->o->loss, out_act, out + k * n_out, t->ws.t + k * n_out, n_out);
+                double w = t->weights.on ? bp_row_weight_raw(&t->weights, r) : 1;
+                sum += w * bp_loss_row(t->o->loss, out_act, out + k * n_out, t->ws.t + k * n_out, n_out);
+                weights += w;
                 if (s->label && bp_argmax(out + k * n_out, n_out) == s->label[r]) correct++;
             }
         }
@@ -407,10 +423,14 @@ static void validate(trainer *t, double *loss, double *accuracy)
         for (size_t k = 0; k < t->n_val; k++) {
             size_t r = t->val_rows[k];
             const bp_real *out = bp_net_forward(net, s->x + r * s->n_inputs);
-            sum += bp_loss_row(t->o->loss, out_act, out, row_target(t, r), n_out);
+            double w = t->weights.on ? bp_row_weight_raw(&t->weights, r) : 1;
+            sum += w * bp_loss_row(t->o->loss, out_act, out, row_target(t, r), n_out);
+            weights += w;
             if (s->label && bp_argmax(out, n_out) == s->label[r]) correct++;
         }
     }
+    /* the weighted mean: as if every row weighed 1 on average */
+    if (t->weights.on && weights > 0) sum *= (double)t->n_val / weights;
     *loss = mean_loss(t, sum, t->n_val);
     *accuracy = s->label ? (double)correct / (double)t->n_val * 100.0 : NAN;
 }
