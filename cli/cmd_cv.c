@@ -149,9 +149,9 @@ static void print_classification(const cv_outcome *o, int tutorial)
     printf("Mean Accuracy: %.3f%%\n", res->mean);
     if (tutorial) return; /* exactly the tutorial's two lines */
     const bp_metrics *m = &o->metrics;
+    cli_print_imbalance(m, o->ds);
     printf("Std Accuracy: %.3f%%\n", fold_std(res->scores, res->folds, 1, res->mean));
-    printf("Macro Precision: %.3f%%\nMacro Recall: %.3f%%\nMacro F1: %.3f%%\nLog Loss: %.4f\n",
-           100 * m->macro_precision, 100 * m->macro_recall, 100 * m->macro_f1, m->log_loss);
+    cli_print_class_scores(m, o->ds); /* over every row, each by the fold that left it out */
     cli_print_confusion(m, o->ds);
 }
 
