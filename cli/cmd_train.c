@@ -24,7 +24,9 @@ static const char train_usage[] =
     "  --quiet                  no progress line\n"
     "  --history FILE.csv       write the loss of every epoch\n"
     "  --report FILE.html       write a self-contained HTML report: learning curves,\n"
-    "                           confusion matrix, per-class scores, configuration\n"
+    "                           confusion matrix, per-class scores, ROC,\n"
+    "                           precision-recall and calibration charts,\n"
+    "                           configuration\n"
     "  --test-fraction F        hold out this fraction of the rows, train on the rest,\n"
     "                           and report the model's scores on the held-out rows\n"
     "  --stratify               the held-out rows keep the class proportions\n"
@@ -244,8 +246,13 @@ static void add_train_figures(cli_report *r, const bp_model *m, const bp_evaluat
         if (held_out) cli_report_figure_add(r, "Held-out accuracy", "rows left out of training", "%.3f%%",
                                             ev->metrics.accuracy);
         cli_report_figure_add(r, "Training accuracy", "the training rows", "%.3f%%", info->train_accuracy);
-        cli_report_figure_add(r, "Macro F1", held_out ? "held-out rows" : "the training rows", "%.3f%%",
-                              100 * ev->metrics.macro_f1);
+        const char *rows = held_out ? "held-out rows" : "the training rows";
+        size_t smallest;
+        cli_report_figure_add(r, "Balanced accuracy",
+                              cli_minority_class(&ev->metrics, &smallest) ? "imbalanced classes: judge by this" : rows,
+                              "%.3f%%", 100 * ev->metrics.balanced_accuracy);
+        cli_report_figure_add(r, "Macro F1", rows, "%.3f%%", 100 * ev->metrics.macro_f1);
+        cli_report_figure_add(r, "ROC AUC", rows, "%.4f", ev->metrics.roc_auc);
     } else {
         cli_report_figure_add(r, held_out ? "Held-out RMSE" : "Training RMSE", NULL, "%.4g",
                               ev->regression.rmse);
@@ -307,6 +314,9 @@ static int write_train_report(train_run *run, const train_config *c, const cli_a
     if (ev.task == BP_TASK_CLASSIFICATION) {
         r.metrics = &ev.metrics;
         r.metrics_title = title;
+        r.classes = ev.actual;
+        r.proba = ev.proba;
+        r.n_proba = ev.metrics.n;
     } else {
         r.regression = &ev.regression;
         r.scored_title = title;
