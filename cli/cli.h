@@ -135,8 +135,19 @@ void cli_apply_task(const cli_args *args, bp_load_options *load, const bp_datase
 
 /* The confusion matrix and per-class precision, recall, F1 and support. */
 void cli_print_confusion(const bp_metrics *m, const bp_dataset *ds);
-/* Accuracy (or RMSE, MAE, R2), macro scores and the confusion matrix. */
+/* Accuracy (or RMSE, MAE, R2), the class scores and the confusion matrix. */
 void cli_print_evaluation(const bp_evaluation *ev, const bp_model *m);
+/* Balanced accuracy, macro precision, recall and F1, MCC, log loss and,
+ * with probabilities, ROC AUC, PR AUC and the Brier score. */
+void cli_print_class_scores(const bp_metrics *m, const bp_dataset *ds);
+/* The smallest class among those with rows into *smallest; whether the
+ * classes are imbalanced: that class has fewer than 1 / (2 n_classes) of the
+ * rows (a quarter with two classes, a sixth with three), where accuracy
+ * can look good with the class never found. */
+int cli_minority_class(const bp_metrics *m, size_t *smallest);
+/* With imbalanced classes, one line beside the accuracy: the smallest
+ * class's share and recall, and the balanced accuracy. */
+void cli_print_imbalance(const bp_metrics *m, const bp_dataset *ds);
 
 int cmd_cv(int argc, char **argv);
 /* A search over network and training settings, each scored by cv. */

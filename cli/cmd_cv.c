@@ -31,7 +31,9 @@ static const char cv_usage[] =
     "  --quiet                  no progress line\n"
     "  --history FILE.csv       write the loss of every epoch of every fold\n"
     "  --report FILE.html       write a self-contained HTML report: learning curves,\n"
-    "                           confusion matrix, per-class scores, configuration\n"
+    "                           confusion matrix, per-class scores, ROC,\n"
+    "                           precision-recall and calibration charts,\n"
+    "                           configuration\n"
     "  --format F               text or json (docs/json.md) on standard output (text)\n"
     "  --target COL             target column, a header name or 1-based number (last)\n"
     "  --ignore COL[,COL...]    columns to leave out\n"
@@ -149,9 +151,9 @@ static void print_classification(const cv_outcome *o, int tutorial)
     printf("Mean Accuracy: %.3f%%\n", res->mean);
     if (tutorial) return; /* exactly the tutorial's two lines */
     const bp_metrics *m = &o->metrics;
+    cli_print_imbalance(m, o->ds);
     printf("Std Accuracy: %.3f%%\n", fold_std(res->scores, res->folds, 1, res->mean));
-    printf("Macro Precision: %.3f%%\nMacro Recall: %.3f%%\nMacro F1: %.3f%%\nLog Loss: %.4f\n",
-           100 * m->macro_precision, 100 * m->macro_recall, 100 * m->macro_f1, m->log_loss);
+    cli_print_class_scores(m, o->ds); /* over every row, each by the fold that left it out */
     cli_print_confusion(m, o->ds);
 }
 
@@ -228,6 +230,12 @@ static void describe_cv(cli_settings *s, const cli_args *args, const cv_config *
     cli_describe_load(s, args, &c->load, c->task_chosen);
 }
 
+static const char *imbalance_note(const bp_metrics *m)
+{
+    size_t smallest;
+    return cli_minority_class(m, &smallest) ? "imbalanced classes: judge by this" : "over every row";
+}
+
 static void add_figures(cli_report *r, const cv_outcome *o)
 {
     const bp_cv_result *res = &o->res;
@@ -241,7 +249,11 @@ static void add_figures(cli_report *r, const cv_outcome *o)
         cli_report_figure_add(r, "Mean accuracy", over_folds, "%.3f%%", res->mean);
         cli_report_figure_add(r, "Std accuracy", "between the folds", "%.3f%%",
                               fold_std(res->scores, res->folds, 1, res->mean));
+        cli_report_figure_add(r, "Balanced accuracy", imbalance_note(&o->metrics), "%.3f%%",
+                              100 * o->metrics.balanced_accuracy);
         cli_report_figure_add(r, "Macro F1", "over every row", "%.3f%%", 100 * o->metrics.macro_f1);
+        cli_report_figure_add(r, "ROC AUC", o->metrics.n_classes == 2 ? "positive class, every row" : "macro, every row",
+                              "%.4f", o->metrics.roc_auc);
         cli_report_figure_add(r, "Log loss", "over every row", "%.4f", o->metrics.log_loss);
     }
     cli_report_figure_add(r, "Rows", NULL, "%zu", res->n_rows);
@@ -279,6 +291,9 @@ static int write_cv_report(cli_report_file *rf, const cv_outcome *o, const cv_co
         r.fold_scores = o->res.scores;
         r.metrics = &o->metrics;
         r.metrics_title = "Every row, predicted by the network of the fold that left it out.";
+        r.classes = s.label;
+        r.proba = o->res.proba;
+        r.n_proba = o->res.n_rows;
     }
     return cli_report_commit(rf, &r);
 }

@@ -24,7 +24,9 @@ static const char train_usage[] =
     "  --quiet                  no progress line\n"
     "  --history FILE.csv       write the loss of every epoch\n"
     "  --report FILE.html       write a self-contained HTML report: learning curves,\n"
-    "                           confusion matrix, per-class scores, configuration\n"
+    "                           confusion matrix, per-class scores, ROC,\n"
+    "                           precision-recall and calibration charts,\n"
+    "                           configuration\n"
     "  --test-fraction F        hold out this fraction of the rows, train on the rest,\n"
     "                           and report the model's scores on the held-out rows\n"
     "  --stratify               the held-out rows keep the class proportions\n"
@@ -126,20 +128,26 @@ static int report_held_out(const train_config *c, bp_model *m, const bp_dataset 
     return EXIT_OK;
 }
 
+/* The model's scores on the rows it trained on (classification only: for
+ * the summary and the diagnostics); ev is empty otherwise. */
+static int score_training_rows(const train_config *c, bp_model *m, const bp_dataset *ds, bp_evaluation *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    if (bp_model_task(m) != BP_TASK_CLASSIFICATION) return EXIT_OK;
+    size_t n_train = c->model.rows ? c->model.n_rows : bp_dataset_rows(ds);
+    bp_error err;
+    if (bp_model_evaluate_rows(m, ds, c->model.rows, n_train, ev, &err) != BP_OK) return cli_fail(&err);
+    return EXIT_OK;
+}
+
 /* What the run noticed about itself, and about its predictions on the
  * rows it trained on. */
-static int diagnose_run(const train_config *c, bp_model *m, const bp_dataset *ds, cli_warnings *w)
+static void diagnose_run(const bp_model *m, const bp_evaluation *trained_on, cli_warnings *w)
 {
     const bp_model_info *info = bp_model_get_info(m);
     cli_diagnose_training(w, &info->diagnostics, 1, &info->train);
-    if (bp_model_task(m) != BP_TASK_CLASSIFICATION) return EXIT_OK;
-    size_t n_train = c->model.rows ? c->model.n_rows : bp_dataset_rows(ds);
-    bp_evaluation ev;
-    bp_error err;
-    if (bp_model_evaluate_rows(m, ds, c->model.rows, n_train, &ev, &err) != BP_OK) return cli_fail(&err);
-    cli_diagnose_predictions(w, &ev.metrics, bp_model_schema(m), "rows it trained on");
-    bp_evaluation_free(&ev);
-    return EXIT_OK;
+    if (bp_model_task(m) == BP_TASK_CLASSIFICATION)
+        cli_diagnose_predictions(w, &trained_on->metrics, bp_model_schema(m), "rows it trained on");
 }
 
 /* On a terminal, one line to end the run: final loss, best validation
@@ -179,7 +187,8 @@ static void print_chosen(const bp_model *m, const cli_args *args)
     printf("Shuffled: %s\n", info->train.shuffle ? "every epoch" : "no (the file's order)");
 }
 
-static void print_summary(const bp_model *m, const bp_dataset *ds, const char *path, const cli_args *args)
+static void print_summary(const bp_model *m, const bp_dataset *ds, const char *path, const cli_args *args,
+                          const bp_evaluation *trained_on)
 {
     const bp_model_info *info = bp_model_get_info(m);
     bp_load_info load;
@@ -202,8 +211,11 @@ static void print_summary(const bp_model *m, const bp_dataset *ds, const char *p
         printf(" (early stopping kept the weights of epoch %zu)", info->diagnostics.best_epoch);
     printf("\nFinal loss: %.6g (%s, mean per row)\n", info->final_loss,
            bp_loss_name(info->train.loss));
-    if (bp_model_task(m) == BP_TASK_CLASSIFICATION)
+    if (bp_model_task(m) == BP_TASK_CLASSIFICATION) {
         printf("Training accuracy: %.3f%%\n", info->train_accuracy);
+        cli_print_imbalance(&trained_on->metrics, bp_model_schema(m));
+        printf("Training balanced accuracy: %.3f%%\n", 100 * trained_on->metrics.balanced_accuracy);
+    }
     printf("Model: %s\n", path);
 }
 
@@ -234,8 +246,13 @@ static void add_train_figures(cli_report *r, const bp_model *m, const bp_evaluat
         if (held_out) cli_report_figure_add(r, "Held-out accuracy", "rows left out of training", "%.3f%%",
                                             ev->metrics.accuracy);
         cli_report_figure_add(r, "Training accuracy", "the training rows", "%.3f%%", info->train_accuracy);
-        cli_report_figure_add(r, "Macro F1", held_out ? "held-out rows" : "the training rows", "%.3f%%",
-                              100 * ev->metrics.macro_f1);
+        const char *rows = held_out ? "held-out rows" : "the training rows";
+        size_t smallest;
+        cli_report_figure_add(r, "Balanced accuracy",
+                              cli_minority_class(&ev->metrics, &smallest) ? "imbalanced classes: judge by this" : rows,
+                              "%.3f%%", 100 * ev->metrics.balanced_accuracy);
+        cli_report_figure_add(r, "Macro F1", rows, "%.3f%%", 100 * ev->metrics.macro_f1);
+        cli_report_figure_add(r, "ROC AUC", rows, "%.4f", ev->metrics.roc_auc);
     } else {
         cli_report_figure_add(r, held_out ? "Held-out RMSE" : "Training RMSE", NULL, "%.4g",
                               ev->regression.rmse);
@@ -297,6 +314,9 @@ static int write_train_report(train_run *run, const train_config *c, const cli_a
     if (ev.task == BP_TASK_CLASSIFICATION) {
         r.metrics = &ev.metrics;
         r.metrics_title = title;
+        r.classes = ev.actual;
+        r.proba = ev.proba;
+        r.n_proba = ev.metrics.n;
     } else {
         r.regression = &ev.regression;
         r.scored_title = title;
@@ -350,16 +370,20 @@ static int train_and_save(train_config *c, const cli_args *args, train_run *run)
     }
     if (st == BP_OK) st = bp_model_save(m, c->output, &err);
     int status = st != BP_OK ? cli_fail(&err) : history_ok ? EXIT_OK : EXIT_USAGE;
-    if (st == BP_OK) {
-        print_summary(m, ds, c->output, args);
+    bp_evaluation trained_on;
+    int scored = st == BP_OK ? score_training_rows(c, m, ds, &trained_on) : EXIT_RUNTIME;
+    if (st == BP_OK && scored != EXIT_OK) status = scored;
+    if (st == BP_OK && scored == EXIT_OK) {
+        print_summary(m, ds, c->output, args, &trained_on);
         print_run_line(m, &progress, cli_seconds() - start, quiet);
         if (status == EXIT_OK) status = report_held_out(c, m, ds);
         cli_warnings warnings = {.n = 0};
-        if (status == EXIT_OK) status = diagnose_run(c, m, ds, &warnings);
+        diagnose_run(m, &trained_on, &warnings);
         if (status == EXIT_OK) cli_warnings_print(&warnings);
         if (status == EXIT_OK && run->report.atomic)
             status = write_train_report(run, c, args, m, ds, &progress, &warnings);
     }
+    if (scored == EXIT_OK) bp_evaluation_free(&trained_on);
     cli_progress_free(&progress);
     bp_dataset_free(ds);
     bp_model_free(m);

@@ -386,6 +386,14 @@ void cli_json_metrics(cli_json *j, const char *key, const bp_metrics *m, const b
     cli_json_number(j, "macro_recall", m->macro_recall);
     cli_json_number(j, "macro_f1", m->macro_f1);
     cli_json_number(j, "log_loss", m->log_loss);
+    cli_json_number(j, "balanced_accuracy", m->balanced_accuracy);
+    cli_json_number(j, "mcc", m->mcc);
+    cli_json_number(j, "roc_auc", m->roc_auc);
+    cli_json_number(j, "pr_auc", m->pr_auc);
+    cli_json_string(j, "auc_average", k == 2 ? "binary" : "macro");
+    cli_json_number(j, "brier", m->brier);
+    size_t smallest = 0;
+    cli_json_bool(j, "imbalanced", cli_minority_class(m, &smallest));
     cli_json_row(j, "labels");
     for (size_t c = 0; c < k; c++) cli_json_string(j, NULL, bp_dataset_class_name(ds, c));
     cli_json_end(j);
@@ -404,6 +412,8 @@ void cli_json_metrics(cli_json *j, const char *key, const bp_metrics *m, const b
         cli_json_number(j, "recall", m->per_class[c].recall);
         cli_json_number(j, "f1", m->per_class[c].f1);
         cli_json_size(j, "support", m->per_class[c].support);
+        cli_json_number(j, "roc_auc", m->per_class[c].roc_auc);
+        cli_json_number(j, "pr_auc", m->per_class[c].pr_auc);
         cli_json_end(j);
     }
     cli_json_end(j);

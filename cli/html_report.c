@@ -4,6 +4,7 @@
  * the JSON embedded in the page. */
 #include "html_report.h"
 
+#include "curve_charts.h"
 #include "diagnostics.h"
 
 #include <math.h>
@@ -54,6 +55,9 @@ static const char *const report_css[] = {
     "line.guide { stroke: #6e7781; stroke-dasharray: 3 3; }",
     "line.diagonal { stroke: #afb8c1; stroke-dasharray: 6 4; }",
     ".points circle { fill: #4e79a7; fill-opacity: .55; }",
+    "path.curve { fill: none; stroke-width: 2; stroke-linejoin: round; }",
+    "circle.bin { stroke: #fff; stroke-width: 1; }",
+    ".curve-legend { display: flex; flex-wrap: wrap; gap: 4px 16px; margin-top: 8px; font-size: 12px; }",
     ".tip { position: absolute; display: none; pointer-events: none; background: rgba(255, 255, 255, .97); border: 1px solid var(--line); border-radius: 6px; padding: 6px 9px; font-size: 12px; white-space: nowrap; box-shadow: 0 3px 10px rgba(31, 35, 40, .15); z-index: 2; }",
     ".tip-head { font-weight: 600; margin-bottom: 2px; }",
     ".legend { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; }",
@@ -634,26 +638,76 @@ static void write_heat_map(FILE *f, const bp_metrics *m, const bp_dataset *ds)
           f);
 }
 
+/* The figures of the whole under the table, and what imbalanced classes
+ * make of the accuracy. */
+static void write_score_note(FILE *f, const bp_metrics *m, const bp_dataset *ds)
+{
+    fputs("<p class=\"note\">Accuracy ", f);
+    put_percent(f, m->accuracy);
+    fputs(", balanced accuracy ", f);
+    put_percent(f, 100 * m->balanced_accuracy);
+    fputs(", MCC ", f);
+    put_number(f, m->mcc, "%.4f");
+    fputs(", log loss ", f);
+    put_number(f, m->log_loss, "%.4f");
+    if (!isnan(m->brier)) {
+        fputs(m->n_classes == 2 ? ", ROC AUC of the positive class " : ", ROC AUC (macro) ", f);
+        put_number(f, m->roc_auc, "%.4f");
+        fputs(", PR AUC ", f);
+        put_number(f, m->pr_auc, "%.4f");
+        fputs(", Brier score ", f);
+        put_number(f, m->brier, "%.4f");
+    }
+    fputs(".", f);
+    size_t c;
+    if (cli_minority_class(m, &c)) {
+        fputs(" <strong>Imbalanced classes:</strong> ", f);
+        put_htmlf(f, "'%s' is %.1f%% of the rows and its recall is %.3f%%; judge the model by the balanced "
+                  "accuracy, not the accuracy.",
+                  bp_dataset_class_name(ds, c), 100.0 * (double)m->per_class[c].support / (double)m->n,
+                  100 * m->per_class[c].recall);
+    }
+    fputs("</p>", f);
+}
+
 static void write_per_class(FILE *f, const bp_metrics *m, const bp_dataset *ds)
 {
+    int areas = !isnan(m->brier); /* the rows' probabilities were scored */
     fputs("<div><h3>Per-class metrics</h3>\n<table>\n<thead><tr><th>class</th><th>precision</th>"
-          "<th>recall</th><th>F1</th><th>support</th></tr></thead>\n<tbody>\n",
+          "<th>recall</th><th>F1</th><th>support</th>",
           f);
+    if (areas) fputs("<th>ROC AUC</th><th>PR AUC</th>", f);
+    fputs("</tr></thead>\n<tbody>\n", f);
     for (size_t c = 0; c < m->n_classes; c++) {
         const bp_class_metrics *pc = &m->per_class[c];
         fputs("<tr><td>", f);
         put_html(f, bp_dataset_class_name(ds, c));
         fprintf(f, "</td><td>%.4f</td><td>%.4f</td>", pc->precision, pc->recall);
         open_bar_cell(f, pc->f1);
-        fprintf(f, "%.4f</td><td>%zu</td></tr>\n", pc->f1, pc->support);
+        fprintf(f, "%.4f</td><td>%zu</td>", pc->f1, pc->support);
+        if (areas) {
+            fputs("<td>", f);
+            put_number(f, pc->roc_auc, "%.4f");
+            fputs("</td><td>", f);
+            put_number(f, pc->pr_auc, "%.4f");
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
     }
-    fprintf(f, "<tr><th>macro average</th><th>%.4f</th><th>%.4f</th><th>%.4f</th><th>%zu</th></tr>\n",
+    fprintf(f, "<tr><th>macro average</th><th>%.4f</th><th>%.4f</th><th>%.4f</th><th>%zu</th>",
             m->macro_precision, m->macro_recall, m->macro_f1, m->n);
-    fputs("</tbody>\n</table>\n<p class=\"note\">Accuracy ", f);
-    put_percent(f, m->accuracy);
-    fputs(", log loss ", f);
-    put_number(f, m->log_loss, "%.4f");
-    fputs(".</p></div>\n", f);
+    if (areas && m->n_classes > 2) {
+        fputs("<th>", f);
+        put_number(f, m->roc_auc, "%.4f");
+        fputs("</th><th>", f);
+        put_number(f, m->pr_auc, "%.4f");
+        fputs("</th>", f);
+    } else if (areas) {
+        fputs("<th></th><th></th>", f);
+    }
+    fputs("</tr>\n</tbody>\n</table>\n", f);
+    write_score_note(f, m, ds);
+    fputs("</div>\n", f);
 }
 
 static void write_scores_section(FILE *f, const cli_report *r)
@@ -911,13 +965,15 @@ static void write_embedded_data(FILE *f, const cli_report *r)
     fputs("</script>\n", f);
 }
 
-static void write_report(FILE *f, const cli_report *r)
+/* 0 when out of memory. */
+static int write_report(FILE *f, const cli_report *r)
 {
     write_head(f, r);
     write_figures(f, r);
     write_warnings_section(f, r);
     write_curves_section(f, r);
     write_scores_section(f, r);
+    if (!cli_write_curve_section(f, r)) return 0;
     write_folds_section(f, r);
     write_settings_section(f, r);
     write_data_section(f, r);
@@ -928,6 +984,7 @@ static void write_report(FILE *f, const cli_report *r)
     fputs("<script>\n", f);
     put_lines(f, report_js);
     fputs("</script>\n</body>\n</html>\n", f);
+    return 1;
 }
 
 int cli_report_open(cli_report_file *rf, const char *path)
@@ -943,7 +1000,10 @@ int cli_report_open(cli_report_file *rf, const char *path)
 int cli_report_commit(cli_report_file *rf, const cli_report *r)
 {
     bp_error err;
-    write_report(rf->f, r);
+    if (!write_report(rf->f, r)) {
+        cli_report_discard(rf);
+        return cli_out_of_memory(), 0;
+    }
     if (ferror(rf->f)) {
         cli_report_discard(rf);
         return cli_usage_error("cannot write %s", rf->path), 0;

@@ -100,11 +100,16 @@ typedef struct cli_report {
     size_t runs;                      /* folds, or 1 */
     bp_loss loss;                     /* what the loss curves measure */
     const char *network;              /* e.g. "7 inputs, 5 sigmoid, 3 sigmoid" */
-    cli_report_figure figures[8];
+    cli_report_figure figures[10];
     size_t n_figures;
     /* classification: the confusion matrix and per-class scores */
     const bp_metrics *metrics;
     const char *metrics_title;        /* which rows were scored */
+    /* ... and, for the ROC, precision-recall and calibration charts, each
+     * scored row's class and probabilities (n_proba x the classes) */
+    const uint32_t *classes;
+    const bp_real *proba;
+    size_t n_proba;
     /* cv: per-fold scores (accuracy, or regression metrics) */
     const double *fold_scores;
     const bp_regression_metrics *fold_regression;

@@ -1,6 +1,8 @@
-/* Printing scores for people: the confusion matrix and per-class metrics. */
+/* Printing scores for people: the summary of a classifier's scores, the
+ * confusion matrix and per-class metrics. */
 #include "cli.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,6 +39,62 @@ void cli_print_confusion(const bp_metrics *m, const bp_dataset *ds)
                "has them all)\n", k, shown);
 }
 
+int cli_minority_class(const bp_metrics *m, size_t *smallest)
+{
+    int found = 0;
+    for (size_t c = 0; c < m->n_classes; c++) {
+        size_t support = m->per_class[c].support;
+        if (support && (!found || support < m->per_class[*smallest].support)) {
+            *smallest = c;
+            found = 1;
+        }
+    }
+    return found && m->n_classes > 1 &&
+           2.0 * (double)m->n_classes * (double)m->per_class[*smallest].support < (double)m->n;
+}
+
+void cli_print_imbalance(const bp_metrics *m, const bp_dataset *ds)
+{
+    size_t c;
+    if (!cli_minority_class(m, &c)) return;
+    const char *name = bp_dataset_class_name(ds, c);
+    printf("Imbalanced classes: '%s' is %.1f%% of the rows; balanced accuracy %.3f%%, recall of '%s' "
+           "%.3f%%\n",
+           name, 100.0 * (double)m->per_class[c].support / (double)m->n, 100 * m->balanced_accuracy,
+           name, 100 * m->per_class[c].recall);
+}
+
+/* How an area was averaged: the positive class's, or a mean over classes. */
+static void print_area(const char *title, double area, const bp_metrics *m, const bp_dataset *ds,
+                       const char *what)
+{
+    if (isnan(area)) {
+        printf("%s: undefined (no class has rows both of its own and of another)\n", title);
+        return;
+    }
+    printf("%s: %.4f", title, area);
+    if (m->n_classes == 2) {
+        printf(" (%spositive class '%s')\n", what, bp_dataset_class_name(ds, 1));
+        return;
+    }
+    size_t defined = 0;
+    for (size_t c = 0; c < m->n_classes; c++) defined += !isnan(m->per_class[c].roc_auc);
+    if (defined == m->n_classes) printf(" (%smacro, one class against the rest)\n", what);
+    else printf(" (%smacro over the %zu of %zu classes with rows, one against the rest)\n", what, defined,
+                m->n_classes);
+}
+
+void cli_print_class_scores(const bp_metrics *m, const bp_dataset *ds)
+{
+    printf("Balanced Accuracy: %.3f%%\n", 100 * m->balanced_accuracy);
+    printf("Macro Precision: %.3f%%\nMacro Recall: %.3f%%\nMacro F1: %.3f%%\nMCC: %.4f\nLog Loss: %.4f\n",
+           100 * m->macro_precision, 100 * m->macro_recall, 100 * m->macro_f1, m->mcc, m->log_loss);
+    if (isnan(m->brier)) return; /* no probabilities */
+    print_area("ROC AUC", m->roc_auc, m, ds, "");
+    print_area("PR AUC", m->pr_auc, m, ds, "average precision, ");
+    printf("Brier Score: %.4f\n", m->brier);
+}
+
 void cli_print_evaluation(const bp_evaluation *ev, const bp_model *m)
 {
     if (ev->task == BP_TASK_REGRESSION) {
@@ -45,9 +103,10 @@ void cli_print_evaluation(const bp_evaluation *ev, const bp_model *m)
         return;
     }
     const bp_metrics *s = &ev->metrics;
-    printf("Accuracy: %.3f%%\nRows: %zu\n", s->accuracy, s->n);
-    printf("Macro Precision: %.3f%%\nMacro Recall: %.3f%%\nMacro F1: %.3f%%\nLog Loss: %.4f\n",
-           100 * s->macro_precision, 100 * s->macro_recall, 100 * s->macro_f1, s->log_loss);
+    printf("Accuracy: %.3f%%\n", s->accuracy);
+    cli_print_imbalance(s, bp_model_schema(m));
+    printf("Rows: %zu\n", s->n);
+    cli_print_class_scores(s, bp_model_schema(m));
     cli_print_confusion(s, bp_model_schema(m));
 }
 

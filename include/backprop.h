@@ -522,6 +522,12 @@ void bp_scaler_free(bp_scaler *s);
 typedef struct bp_class_metrics {
     double precision, recall, f1; /* in [0, 1]; 0 where undefined */
     size_t support;               /* rows whose actual class this is */
+    double roc_auc;               /* this class against the rest: the area under
+                                     bp_roc_curve, ties counted half (Mann-Whitney) */
+    double pr_auc;                /* this class against the rest: average precision,
+                                     sum of (R_i - R_(i-1)) P_i over bp_pr_curve's points;
+                                     both NaN without probabilities, or when the rows
+                                     hold no row of the class or no row of another */
 } bp_class_metrics;
 
 typedef struct bp_metrics {
@@ -532,14 +538,59 @@ typedef struct bp_metrics {
     double accuracy;              /* in % */
     double macro_precision, macro_recall, macro_f1;
     double log_loss;              /* mean -log p(actual class); NaN without probabilities */
+    double balanced_accuracy;     /* mean recall over the classes that have rows in actual,
+                                     in [0, 1] (macro_recall counts every class) */
+    double mcc;                   /* Matthews correlation coefficient, multi-class form, in
+                                     [-1, 1]; 0 when undefined (one class actual or predicted) */
+    double roc_auc, pr_auc;       /* two classes: class 1's (the positive class, the second
+                                     label); more: the mean of per_class over the classes
+                                     where it is defined (one vs rest, macro); NaN without
+                                     probabilities or when it is defined for no class */
+    double brier;                 /* mean over rows of the sum over classes of
+                                     (p_k - [k == actual])^2, in [0, 2]: with two classes
+                                     twice the binary Brier score; NaN without probabilities */
 } bp_metrics;
 
 /* Classification metrics of predictions against actual classes; proba
- * (n x n_classes, rows summing to 1) is optional and gives the log loss. */
+ * (n x n_classes, rows summing to 1) is optional and gives the log loss,
+ * ROC AUC, PR AUC and Brier score. */
 bp_status bp_metrics_classification(bp_metrics *m, const uint32_t *actual,
                                     const uint32_t *predicted, const bp_real *proba, size_t n,
                                     size_t n_classes, bp_error *err);
 void bp_metrics_free(bp_metrics *m);
+
+/* A curve of one class against the rest: one point per distinct probability
+ * of the class (equal ones grouped), from the highest threshold down. */
+typedef struct bp_curve {
+    size_t n;           /* points */
+    double *x, *y;      /* ROC: false positive rate, true positive rate;
+                           precision-recall: recall, precision */
+    double *threshold;  /* the rows with p(class) >= threshold count as positive;
+                           the first point's is +infinity (no row) */
+} bp_curve;
+
+/* ROC curve of class c against the rest, from (0, 0) to (1, 1);
+ * BP_ERR_ARG when the rows hold no row of c or no row of another class. */
+bp_status bp_roc_curve(bp_curve *out, const uint32_t *actual, const bp_real *proba, size_t n,
+                       size_t n_classes, size_t c, bp_error *err);
+/* Precision-recall curve of class c against the rest, from (recall 0,
+ * precision 1) to recall 1; refused as bp_roc_curve is. */
+bp_status bp_pr_curve(bp_curve *out, const uint32_t *actual, const bp_real *proba, size_t n,
+                      size_t n_classes, size_t c, bp_error *err);
+void bp_curve_free(bp_curve *curve);
+
+/* One bin of a calibration plot: rows whose p(class) fell in [lo, hi). */
+typedef struct bp_calibration_bin {
+    double lo, hi;            /* i / n_bins and (i + 1) / n_bins; the last bin holds 1 too */
+    size_t count;             /* rows in the bin */
+    double mean_predicted;    /* their mean p(class); NaN when the bin is empty */
+    double fraction_positive; /* the share of them that are of the class; NaN when empty */
+} bp_calibration_bin;
+
+/* Calibration of class c against the rest in n_bins equal-width bins of its
+ * probability over [0, 1] (rows with a NaN probability are left out). */
+bp_status bp_calibration(bp_calibration_bin *bins, size_t n_bins, const uint32_t *actual,
+                         const bp_real *proba, size_t n, size_t n_classes, size_t c, bp_error *err);
 
 typedef struct bp_regression_metrics {
     double rmse, mae, r2;
@@ -851,6 +902,9 @@ typedef struct bp_evaluation {
     bp_metrics metrics;                /* classification */
     bp_regression_metrics regression;  /* regression */
     bp_predict_summary summary;
+    uint32_t *actual;                  /* classification: each scored row's class, in order */
+    bp_real *proba;                    /* ... and its probabilities (metrics.n x n_classes),
+                                          for bp_roc_curve, bp_pr_curve and bp_calibration */
 } bp_evaluation;
 
 /* Scores a model on a file that has the target column. */

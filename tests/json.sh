@@ -38,6 +38,9 @@ check "cv regression --format json exits 0" [ $? -eq 0 ]
 "$BP" eval --format json "$MODEL" "$SEEDS" >"$TMP/eval.json" 2>&1
 check "eval --format json exits 0" [ $? -eq 0 ]
 "$BP" eval "$MODEL" "$SEEDS" >"$TMP/eval.txt" 2>&1
+grep -v ',3$' "$SEEDS" >"$TMP/no_class_3.csv"
+"$BP" eval --format json "$MODEL" "$TMP/no_class_3.csv" >"$TMP/eval_absent.json" 2>/dev/null
+check "eval --format json without a class's rows exits 0" [ $? -eq 0 ]
 "$BP" eval --format json "$TMP/reg.model" "$TMP/reg.csv" >"$TMP/eval_reg.json" 2>&1
 check "eval regression --format json exits 0" [ $? -eq 0 ]
 "$BP" predict --format json "$MODEL" "$SEEDS" >"$TMP/predict.json" 2>&1
@@ -101,6 +104,7 @@ def has_keys(what, obj, keys):
 
 HEAD = ["command", "schema_version", "backprop_version", "task", "data"]
 METRICS = ["rows", "accuracy", "macro_precision", "macro_recall", "macro_f1", "log_loss",
+           "balanced_accuracy", "mcc", "roc_auc", "pr_auc", "auc_average", "brier", "imbalanced",
            "labels", "confusion", "per_class"]
 CONFIG = ["folds", "stratify", "tutorial", "hidden", "activation", "output_activation", "init",
           "loss", "lr", "epochs", "batch", "optimizer", "momentum", "beta1", "beta2", "l2",
@@ -116,7 +120,7 @@ def check_metrics(what, m, rows, k):
     check(what + ": the confusion matrix counts every row", sum(map(sum, m["confusion"])) == rows)
     check(what + ": one per_class entry per label", [c["label"] for c in m["per_class"]] == m["labels"])
     for c in m["per_class"]:
-        has_keys(what + " per_class", c, ["label", "precision", "recall", "f1", "support"])
+        has_keys(what + " per_class", c, ["label", "precision", "recall", "f1", "support", "roc_auc", "pr_auc"])
     check(what + ": precision is a fraction", all(0 <= c["precision"] <= 1 for c in m["per_class"]))
     check(what + ": accuracy is a fraction", 0 <= m["accuracy"] <= 1)
 
@@ -192,6 +196,47 @@ if ev:
     has_keys("eval input", ev["input"], ["unseen_categories", "first_unseen", "missing_values", "first_missing"])
     check("eval: nothing unseen", ev["input"]["unseen_categories"] == 0 and ev["input"]["first_unseen"] is None)
     check("eval: no warnings", ev["warnings"] == [])
+    m = ev["metrics"]
+    for title, key, scale, digits in [("Balanced Accuracy", "balanced_accuracy", 100, 3), ("MCC", "mcc", 1, 4),
+                                      ("ROC AUC", "roc_auc", 1, 4), ("PR AUC", "pr_auc", 1, 4),
+                                      ("Brier Score", "brier", 1, 4)]:
+        shown = re.search(r"^%s: (-?[0-9.]+)" % title, text, re.M)
+        check("eval: %s equals the text's" % key, shown and "%.*f" % (digits, scale * m[key]) == shown.group(1))
+    check("eval: three classes, macro AUCs", m["auc_average"] == "macro" and not m["imbalanced"])
+    check("eval: the macro ROC AUC is the mean of the classes'",
+          abs(m["roc_auc"] - sum(c["roc_auc"] for c in m["per_class"]) / 3) < 1e-12)
+    # The areas recomputed from predict's probabilities of the same rows:
+    # the ROC AUC as the share of (positive, negative) pairs ranked right,
+    # ties counting half; average precision over the distinct thresholds.
+    pr = load("proba.json")
+    if pr:
+        rows = pr["predictions"]
+        def areas(label):
+            pos = [p["proba"][label] for p in rows if p["actual"] == label]
+            neg = [p["proba"][label] for p in rows if p["actual"] != label]
+            auc = sum((a > b) + 0.5 * (a == b) for a in pos for b in neg) / (len(pos) * len(neg))
+            ap = tp = fp = 0
+            for t in sorted(set(pos + neg), reverse=True):
+                gained = pos.count(t)
+                tp += gained
+                fp += neg.count(t)
+                ap += gained / len(pos) * tp / (tp + fp)
+            return auc, ap
+        for c in m["per_class"]:
+            auc, ap = areas(c["label"])
+            check("eval: class %s's ROC AUC recomputed" % c["label"], abs(c["roc_auc"] - auc) < 1e-12)
+            check("eval: class %s's average precision recomputed" % c["label"], abs(c["pr_auc"] - ap) < 1e-12)
+        brier = sum(sum((v - (l == p["actual"])) ** 2 for l, v in p["proba"].items()) for p in rows) / len(rows)
+        check("eval: the Brier score recomputed", abs(m["brier"] - brier) < 1e-12)
+ev = load("eval_absent.json")
+if ev:
+    m = ev["metrics"]
+    check("eval without class 3: its AUCs are null", m["per_class"][2]["roc_auc"] is None and
+          m["per_class"][2]["pr_auc"] is None and m["per_class"][2]["support"] == 0)
+    check("eval without class 3: the macro ROC AUC leaves it out",
+          abs(m["roc_auc"] - (m["per_class"][0]["roc_auc"] + m["per_class"][1]["roc_auc"]) / 2) < 1e-12)
+    check("eval without class 3: balanced accuracy over the two classes with rows",
+          abs(m["balanced_accuracy"] - (m["per_class"][0]["recall"] + m["per_class"][1]["recall"]) / 2) < 1e-12)
 ev = load("eval_reg.json")
 if ev:
     check("eval regression: task", ev["task"] == "regression")

@@ -65,6 +65,30 @@ check "eval confusion matrix title" grep -q '^Confusion matrix (rows: actual, co
 check "eval confusion rows add up" [ "$(awk '/^Confusion/ { on = 1; next } on && NF == 4 && $1 ~ /^[123]$/ { s += $2 + $3 + $4 }
     /class precision/ { on = 0 } END { print s }' "$TMP/eval")" -eq 210 ]
 check "eval per-class line" grep -qE '^ +1 +[01]\.[0-9]{4} +[01]\.[0-9]{4} +[01]\.[0-9]{4} +70$' "$TMP/eval"
+check "eval balanced accuracy" grep -qE '^Balanced Accuracy: [0-9]+\.[0-9]{3}%$' "$TMP/eval"
+check "eval MCC" grep -qE '^MCC: -?[01]\.[0-9]{4}$' "$TMP/eval"
+check "eval ROC AUC, macro" grep -qE '^ROC AUC: [01]\.[0-9]{4} \(macro, one class against the rest\)$' "$TMP/eval"
+check "eval PR AUC" grep -qE '^PR AUC: [01]\.[0-9]{4} \(average precision, macro, ' "$TMP/eval"
+check "eval Brier score" grep -qE '^Brier Score: [0-2]\.[0-9]{4}$' "$TMP/eval"
+check "balanced classes: no imbalance line" [ "$(grep -c '^Imbalanced' "$TMP/eval")" -eq 0 ]
+
+# --- imbalanced classes: accuracy is not left alone
+# 70 rows of class 1 and 6 of class 3 (7.9%, under a quarter): a model that
+# always says 1 is 92% right and finds no 3.
+{ grep ',1$' "$SEEDS"; grep ',3$' "$SEEDS" | head -6; } >"$TMP/rare.csv"
+"$BP" train "$TMP/rare.csv" -o "$TMP/rare.model" --epochs 20 --quiet >"$TMP/rare-train" 2>/dev/null
+"$BP" eval "$TMP/rare.model" "$TMP/rare.csv" >"$TMP/rare-eval" 2>/dev/null
+"$BP" cv "$TMP/rare.csv" --epochs 20 --quiet >"$TMP/rare-cv" 2>/dev/null
+rare_line="^Imbalanced classes: '3' is 7\.9% of the rows; balanced accuracy [0-9.]+%, recall of '3' [0-9.]+%$"
+check "imbalance: eval's line" grep -qE "$rare_line" "$TMP/rare-eval"
+check "imbalance: right under the accuracy" sh -c 'sed -n 2p "$1" | grep -q "^Imbalanced"' sh "$TMP/rare-eval"
+check "imbalance: cv's line" grep -qE "$rare_line" "$TMP/rare-cv"
+check "imbalance: train's line" grep -qE "$rare_line" "$TMP/rare-train"
+check "imbalance: train's balanced accuracy" grep -qE '^Training balanced accuracy: [0-9.]+%$' "$TMP/rare-train"
+check "two classes: the positive class is the second label" \
+    grep -qE "^ROC AUC: [01]\.[0-9]{4} \(positive class '3'\)$" "$TMP/rare-eval"
+check "two classes: PR AUC of the positive class" \
+    grep -qE "^PR AUC: [01]\.[0-9]{4} \(average precision, positive class '3'\)$" "$TMP/rare-eval"
 
 # --- a header and named columns: predict maps them by name
 printf 'a,b,c,d,e,f,g,class\n' >"$TMP/named.csv"

@@ -44,6 +44,29 @@ for name in cv train; do
         [ "$(grep -oE 'href="[^"]*"' "$r" | sort -u)" = 'href="data:,"' ]
 done
 check "cv report: one curve per fold" [ "$(grep -o '"name": "fold [0-9]*"' "$CV_REPORT" | wc -l)" -eq 5 ]
+
+# --- ranking and calibration: inline SVG, drawn without the script
+for name in cv train; do
+    r=$TMP/$name.html
+    check "$name report: ranking and calibration section" grep -q '<h2>Ranking and calibration</h2>' "$r"
+    check "$name report: ROC, precision-recall and calibration charts" \
+        [ "$(grep -oE 'aria-label="(ROC curve|Precision.recall curve|Calibration)"' "$r" | wc -l)" -eq 3 ]
+    # three classes, each against the rest, in each of the three charts
+    check "$name report: one curve per class and chart" [ "$(grep -o 'class="curve"' "$r" | wc -l)" -eq 9 ]
+    check "$name report: per-class ROC AUC column" grep -q '<th>ROC AUC</th><th>PR AUC</th>' "$r"
+    check "$name report: balanced accuracy figure" grep -q '<div class="label">Balanced accuracy</div>' "$r"
+    check "$name report: balanced classes, no imbalance note" [ "$(grep -c 'Imbalanced classes' "$r")" -eq 0 ]
+done
+# two classes, one rare: the positive class's curves and the imbalance note
+{ grep ',1$' "$SEEDS"; grep ',3$' "$SEEDS" | head -12; } >"$TMP/rare.csv"
+"$BP" cv --epochs 30 --quiet --report "$TMP/rare.html" "$TMP/rare.csv" >/dev/null 2>&1
+check "two classes: report written" [ -s "$TMP/rare.html" ]
+check "two classes: the positive class named" grep -q "The positive class is &#39;3&#39;, the second label" "$TMP/rare.html"
+check "two classes: one curve a chart" [ "$(grep -o 'class="curve"' "$TMP/rare.html" | wc -l)" -eq 3 ]
+check "two classes: the chance line of precision at the class's share" \
+    grep -q "a ranking by chance: the class&#39;s share of the rows" "$TMP/rare.html"
+check "two classes: the imbalance note" grep -q '<strong>Imbalanced classes:</strong> &#39;3&#39; is 14.6% of the rows' "$TMP/rare.html"
+check "two classes: calibration bins with their rows" grep -qE "<title>&#39;3&#39;, p from 0\.[0-9] to [01]\.[0-9]: [0-9]+ rows" "$TMP/rare.html"
 check "cv report: per-fold table" grep -q '<h2>Folds</h2>' "$CV_REPORT"
 check "train report: held-out rows scored" grep -q 'held-out rows' "$TRAIN_REPORT"
 
@@ -58,6 +81,21 @@ def reject(name):
     raise ValueError(name)
 data = json.loads(m.group(1), parse_constant=reject)
 assert data["runs"] and all(len(r["epoch"]) == len(r["loss"]) for r in data["runs"])
+PY
+    done
+    # The inline charts are well-formed SVG, every point inside the frame.
+    for name in cv train rare; do
+        python3 - "$TMP/$name.html" <<'PY' && ok || bad "$name report: the inline charts are well-formed SVG"
+import re, sys, xml.etree.ElementTree as ET
+page = open(sys.argv[1], encoding="utf-8").read()
+section = re.search(r'<div class="charts" id="ranking">(.*?)</section>', page, re.S).group(1)
+charts = re.findall(r"<svg .*?</svg>", section, re.S)
+assert len(charts) == 3
+for svg in charts:
+    root = ET.fromstring(svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1))
+    for path in root.iter("{http://www.w3.org/2000/svg}path"):
+        numbers = [float(v) for v in re.findall(r"-?[0-9.]+", path.get("d"))]
+        assert numbers and all(0 <= v <= 420 for v in numbers), path.get("d")[:80]
 PY
     done
 fi

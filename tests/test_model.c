@@ -211,7 +211,17 @@ static void test_eval_on_training_rows_matches_training_accuracy(void)
     CHECK_EQ_INT(ev.metrics.per_class[0].support, 70);
     CHECK_EQ_INT(ev.summary.rows, 210);
     CHECK(ev.summary.has_target);
+    /* the rows' classes and probabilities are kept, and give the same AUC */
+    CHECK(ev.actual && ev.proba && ev.actual[0] == 0 && ev.actual[209] == 2);
+    bp_metrics again;
+    memset(&again, 0, sizeof again);
+    uint32_t predicted[210] = {0};
+    CHECK(ev.actual && bp_metrics_classification(&again, ev.actual, predicted, ev.proba, 210, 3, &err) == BP_OK);
+    CHECK_EQ_DBL(again.roc_auc, ev.metrics.roc_auc);
+    CHECK(ev.metrics.roc_auc > 0.9 && ev.metrics.roc_auc <= 1);
+    bp_metrics_free(&again);
     bp_evaluation_free(&ev);
+    CHECK(ev.actual == NULL && ev.proba == NULL);
     bp_model_free(m);
 }
 

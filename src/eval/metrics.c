@@ -1,7 +1,19 @@
-/* Scores of predictions: confusion matrix, precision / recall / F1, log
- * loss; RMSE, MAE and R^2 for regression. */
+/* Scores of predictions: confusion matrix, precision / recall / F1,
+ * balanced accuracy, Matthews correlation; from probabilities the log
+ * loss, the Brier score and (src/eval/ranking.c) the areas under the ROC
+ * and precision-recall curves; RMSE, MAE and R^2 for regression.
+ *
+ * The figures are scikit-learn's: balanced_accuracy_score,
+ * matthews_corrcoef, roc_auc_score and average_precision_score (one vs
+ * rest, macro, for more than two classes). Where scikit-learn refuses, a
+ * figure is defined here instead: a class with no row, or with every row,
+ * has no ROC or PR AUC (NaN) and is left out of the macro averages; MCC is
+ * 0 when its denominator is. The Brier score is the multi-class one (sum
+ * over the classes), which for two classes is twice scikit-learn's
+ * brier_score_loss. */
 #include "backprop.h"
 
+#include "eval/ranking.h"
 #include "util/error.h"
 
 #include <math.h>
@@ -55,6 +67,90 @@ static double log_loss(const bp_real *proba, const uint32_t *actual, size_t n, s
     return n ? sum / (double)n : NAN;
 }
 
+/* Mean recall over the classes that have rows; NaN without rows. */
+static double balanced_accuracy(const bp_metrics *m)
+{
+    double sum = 0;
+    size_t present = 0;
+    for (size_t c = 0; c < m->n_classes; c++) {
+        if (!m->per_class[c].support) continue;
+        sum += m->per_class[c].recall;
+        present++;
+    }
+    return present ? sum / (double)present : NAN;
+}
+
+/* The multi-class MCC from the confusion matrix (Gorodkin's R_K, as
+ * scikit-learn writes it): covariances of the actual and predicted class
+ * indicators, in doubles, which hold the squared counts of any data set
+ * that fits in memory exactly. */
+static double matthews(const bp_metrics *m)
+{
+    size_t k = m->n_classes;
+    double n = (double)m->n, correct = 0, actual_predicted = 0, predicted_sq = 0, actual_sq = 0;
+    for (size_t c = 0; c < k; c++) {
+        double actual = 0, predicted = 0;
+        for (size_t i = 0; i < k; i++) {
+            actual += (double)m->confusion[c * k + i];
+            predicted += (double)m->confusion[i * k + c];
+        }
+        correct += (double)m->confusion[c * k + c];
+        actual_predicted += actual * predicted;
+        predicted_sq += predicted * predicted;
+        actual_sq += actual * actual;
+    }
+    double cov_ap = correct * n - actual_predicted;
+    double cov_pp = n * n - predicted_sq, cov_aa = n * n - actual_sq;
+    return cov_pp * cov_aa == 0 ? 0.0 : cov_ap / sqrt(cov_aa * cov_pp);
+}
+
+/* Mean over the rows of the squared distance between the probabilities
+ * and the actual class's one-hot vector. */
+static double brier(const bp_real *proba, const uint32_t *actual, size_t n, size_t k)
+{
+    double sum = 0;
+    for (size_t r = 0; r < n; r++)
+        for (size_t c = 0; c < k; c++) {
+            double d = (double)proba[r * k + c] - (c == actual[r] ? 1.0 : 0.0);
+            sum += d * d;
+        }
+    return n ? sum / (double)n : NAN;
+}
+
+/* Each class's ROC and PR AUC, then the figures of the whole: the positive
+ * class's with two classes, else the mean over the classes that have them. */
+static bp_status ranking_areas(bp_metrics *m, const bp_real *proba, const uint32_t *actual, bp_error *err)
+{
+    size_t k = m->n_classes, n = m->n, bytes;
+    bp_ranked *ranked = bp_mul_size(n ? n : 1, sizeof *ranked, &bytes) ? malloc(bytes) : NULL;
+    if (!ranked) return bp_error_nomem(err, "metrics");
+    double roc_sum = 0, pr_sum = 0;
+    size_t defined = 0;
+    for (size_t c = 0; c < k; c++) {
+        bp_class_metrics *pc = &m->per_class[c];
+        bp_rank_areas(actual, proba, n, k, c, ranked, &pc->roc_auc, &pc->pr_auc);
+        if (isnan(pc->roc_auc)) continue;
+        roc_sum += pc->roc_auc;
+        pr_sum += pc->pr_auc;
+        defined++;
+    }
+    free(ranked);
+    if (k == 2) {
+        m->roc_auc = m->per_class[1].roc_auc;
+        m->pr_auc = m->per_class[1].pr_auc;
+    } else {
+        m->roc_auc = defined ? roc_sum / (double)defined : NAN;
+        m->pr_auc = defined ? pr_sum / (double)defined : NAN;
+    }
+    return BP_OK;
+}
+
+static void no_probabilities(bp_metrics *m)
+{
+    m->log_loss = m->brier = m->roc_auc = m->pr_auc = NAN;
+    for (size_t c = 0; c < m->n_classes; c++) m->per_class[c].roc_auc = m->per_class[c].pr_auc = NAN;
+}
+
 bp_status bp_metrics_classification(bp_metrics *m, const uint32_t *actual,
                                     const uint32_t *predicted, const bp_real *proba, size_t n,
                                     size_t k, bp_error *err)
@@ -79,8 +175,15 @@ bp_status bp_metrics_classification(bp_metrics *m, const uint32_t *actual,
     }
     m->accuracy = bp_accuracy(actual, predicted, n);
     per_class_scores(m);
-    m->log_loss = proba ? log_loss(proba, actual, n, k) : NAN;
-    return BP_OK;
+    m->balanced_accuracy = balanced_accuracy(m);
+    m->mcc = matthews(m);
+    no_probabilities(m);
+    if (!proba) return BP_OK;
+    m->log_loss = log_loss(proba, actual, n, k);
+    m->brier = brier(proba, actual, n, k);
+    bp_status st = ranking_areas(m, proba, actual, err);
+    if (st != BP_OK) bp_metrics_free(m);
+    return st;
 }
 
 bp_regression_metrics bp_metrics_regression(const bp_real *actual, const bp_real *predicted,

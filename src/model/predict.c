@@ -337,6 +337,13 @@ static bp_status scores_finish(scores *s, bp_status st, bp_evaluation *ev, bp_er
         ev->regression = bp_metrics_regression(s->y, s->y_hat, NULL, s->n);
     else if (st == BP_OK)
         st = bp_metrics_classification(&ev->metrics, s->actual, s->predicted, s->proba, s->n, s->k, err);
+    if (st == BP_OK && s->task == BP_TASK_CLASSIFICATION) {
+        /* kept for the curves of the rows scored (bp_roc_curve, ...) */
+        ev->actual = s->actual;
+        ev->proba = s->proba;
+        s->actual = NULL;
+        s->proba = NULL;
+    }
     scores_free(s);
     return st;
 }
@@ -432,5 +439,7 @@ bp_status bp_model_evaluate_rows(bp_model *m, const bp_dataset *ds, const size_t
 void bp_evaluation_free(bp_evaluation *ev)
 {
     if (ev->task == BP_TASK_CLASSIFICATION && ev->metrics.confusion) bp_metrics_free(&ev->metrics);
+    free(ev->actual);
+    free(ev->proba);
     memset(ev, 0, sizeof *ev);
 }
