@@ -39,6 +39,9 @@ int cli_fail(const bp_error *err);
 int cli_usage_error(const char *fmt, ...);
 
 /* Network and training settings shared by the commands that train. */
+/* --class-weight L=W,... names at most this many classes. */
+enum { CLI_MAX_CLASS_WEIGHTS = 256 };
+
 typedef struct cli_training {
     bp_net_spec net;
     bp_train_options train;
@@ -46,10 +49,11 @@ typedef struct cli_training {
     const char *seed;
     size_t hidden[BP_MAX_HIDDEN];
     bp_activation acts[BP_MAX_HIDDEN];
+    double class_weights[CLI_MAX_CLASS_WEIGHTS]; /* what train.class_weight points at */
 } cli_training;
 
 /* Number of options cli_add_training_options appends. */
-enum { CLI_TRAINING_OPTIONS = 23 };
+enum { CLI_TRAINING_OPTIONS = 24 };
 size_t cli_add_training_options(cli_option *options, size_t n);
 void cli_training_defaults(cli_training *t);
 int cli_read_training(const cli_args *args, cli_training *t);
@@ -130,6 +134,16 @@ int cli_interrupted_status(void);
 /* After loading: the task the data was read for (chosen from the target
  * unless --task said) into load->task, and its defaults: regression gets a
  * linear output and mse unless --output-activation / --loss say otherwise. */
+/* --class-weight (cli/weights.c): its form checked before the data is
+ * read; then, with the data's classes, "balanced" or each named class's
+ * weight (others 1) into storage, which train->class_weight points at.
+ * 0 after a usage error (printed). */
+int cli_check_class_weight(const cli_args *args);
+int cli_apply_class_weight(const cli_args *args, const bp_dataset *ds, double *storage,
+                           bp_train_options *train);
+/* What --class-weight was, in words, for summaries ("" without it). */
+const char *cli_class_weight_text(const cli_args *args);
+
 void cli_apply_task(const cli_args *args, bp_load_options *load, const bp_dataset *ds,
                     bp_net_spec *net, bp_train_options *train);
 

@@ -341,6 +341,10 @@ static int run_cv(cv_config *c, cli_args *args, cli_report_file *rf, int argc, c
     cli_note_load(c->file, ds, &c->load);
     c->task_chosen = c->load.task == BP_TASK_AUTO;
     cli_apply_task(args, &c->load, ds, &c->cv.net, &c->cv.train);
+    if (!cli_apply_class_weight(args, ds, c->training.class_weights, &c->cv.train)) {
+        bp_dataset_free(ds);
+        return EXIT_USAGE;
+    }
     o.ds = ds;
     cli_progress progress;
     bp_cv_options cv = c->cv;

@@ -185,6 +185,11 @@ static void print_chosen(const bp_model *m, const cli_args *args)
     printf("\nLearning rate: %s%.6g (%s)\n", cli_value(args, "lr") ? "" : "auto \u2192 ",
            info->train.learning_rate, bp_optimizer_name(info->train.optimizer));
     printf("Shuffled: %s\n", info->train.shuffle ? "every epoch" : "no (the file's order)");
+    const char *weights = cli_class_weight_text(args);
+    if (strcmp(weights, "balanced") == 0)
+        printf("Class weights: balanced (rows / (classes x the class's rows), over the training rows)\n");
+    else if (*weights)
+        printf("Class weights: %s (other classes 1)\n", weights);
 }
 
 static void print_summary(const bp_model *m, const bp_dataset *ds, const char *path, const cli_args *args,
@@ -339,6 +344,10 @@ static int train_and_save(train_config *c, const cli_args *args, train_run *run)
     cli_note_load(c->file, ds, &c->load);
     c->task_chosen = c->load.task == BP_TASK_AUTO;
     cli_apply_task(args, &c->load, ds, &c->model.net, &c->model.train);
+    if (!cli_apply_class_weight(args, ds, c->training.class_weights, &c->model.train)) {
+        bp_dataset_free(ds);
+        return EXIT_USAGE;
+    }
     if (!split_rows(c, ds, &rng, &err)) {
         bp_dataset_free(ds);
         return err.status ? cli_fail(&err) : EXIT_USAGE;

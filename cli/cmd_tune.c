@@ -233,6 +233,7 @@ static int make_candidate(const tune_config *c, const bp_dataset *ds, candidate 
     }
     bp_load_options load = c->load;
     cli_apply_task(&args, &load, ds, &k->training.net, &k->training.train);
+    if (!cli_apply_class_weight(&args, ds, k->training.class_weights, &k->training.train)) return 0;
     bp_cv_defaults(&k->cv);
     k->cv.folds = c->folds;
     k->cv.stratify = c->stratify;

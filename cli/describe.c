@@ -163,6 +163,7 @@ void cli_describe_training(cli_settings *s, const cli_args *args, const bp_net_s
     cli_describe_count(s, args, "step-epochs", t->step_epochs);
     cli_describe_number(s, args, "validation", t->validation);
     cli_describe_count(s, args, "patience", t->patience);
+    cli_describe_text(s, args, "class-weight", args ? cli_value(args, "class-weight") : NULL, "none");
     cli_describe_count(s, args, "threads", t->threads);
     if (t->threads == 0) set_text(&s->item[s->n - 1], "0 (every core)");
     cli_describe_text(s, args, "scale", bp_scale_name(scale), NULL);

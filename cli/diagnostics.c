@@ -171,7 +171,7 @@ static void diagnose_recall_zero(cli_warnings *w, const bp_metrics *m, const bp_
         set(it->message, sizeof it->message,
             "%zu classes are never predicted right (recall 0), the first '%s' with %zu rows", missed,
             bp_dataset_class_name(ds, first), m->per_class[first].support);
-    set(it->hint, sizeof it->hint, "a rare class needs more weight: repeat its rows in the file, or train "
+    set(it->hint, sizeof it->hint, "a rare class needs more weight: --class-weight balanced, or train "
         "for more --epochs");
 }
 

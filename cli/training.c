@@ -9,7 +9,7 @@
 static const char *const training_option_names[] = {
     "lr", "epochs", "hidden", "seed", "activation", "output-activation", "loss", "init",
     "batch", "optimizer", "momentum", "beta1", "beta2", "l2", "schedule", "decay",
-    "step-epochs", "validation", "patience", "threads", "scale"};
+    "step-epochs", "validation", "patience", "threads", "scale", "class-weight"};
 
 static const char *const training_flag_names[] = {"shuffle", "no-shuffle"};
 
@@ -156,7 +156,7 @@ int cli_read_training(const cli_args *args, cli_training *t)
     if ((v = cli_value(args, "threads")) && !cli_size("threads", v, 0, &o->threads)) return 0;
     if ((v = cli_value(args, "scale")) && !cli_status(bp_scale_parse(v, &t->scale, &err), &err)) return 0;
     if (o->loss == BP_LOSS_XENT && !cli_value(args, "output-activation")) t->net.output_act = BP_ACT_SOFTMAX;
-    return 1;
+    return cli_check_class_weight(args);
 }
 
 const char cli_training_help[] =
@@ -188,6 +188,9 @@ const char cli_training_help[] =
     "  --validation F           hold out this fraction of the training rows and stop\n"
     "                           early when their loss stops improving (0: off)\n"
     "  --patience N             epochs without improvement before stopping (10)\n"
+    "  --class-weight W         balanced (each class weighs n / (classes * its rows),\n"
+    "                           over the training rows) or L1=W1,L2=W2,... (others 1):\n"
+    "                           how much each class's rows count in the loss\n"
     "  --threads N              threads for batches and folds; 0 = all cores (0)\n"
     "  --scale S                minmax (the tutorial's), standard, none\n"
     "  --seed S                 random seed, any non-negative integer (1)\n";

@@ -48,6 +48,7 @@ _backprop_values()
     --task) echo "auto classification regression" ;;
     --delimiter) echo "tab space ," ;;
     --batch) echo "all" ;;
+    --class-weight) echo "balanced" ;;
     --method) echo "grid random halving" ;;
     --metric) echo "accuracy f1 logloss rmse mae r2" ;;
     --space) echo "hidden= activation= lr= batch= l2= epochs= optimizer= init= loss= momentum=" ;;

@@ -786,6 +786,9 @@ typedef struct bp_model_info {
     bp_train_options train;  /* on_epoch, user, threads and diagnostics are not recorded */
     bp_init init;
     char seed[80];           /* decimal seed, "" when not recorded (or longer than this) */
+    char class_weight[512];  /* "balanced", or the class weights in class order
+                                (shortest exact digits, space-separated); "" = none
+                                (or too long to record) */
     size_t rows;             /* training rows */
     size_t epochs_run;       /* epochs run (early stopping may end sooner) */
     double final_loss;       /* mean loss per row in the last epoch */

@@ -30,6 +30,7 @@ const bp_model_setting bp_model_settings[] = {
     {"step_epochs", BP_SET_SIZE, INFO(train.step_epochs)},
     {"validation", BP_SET_DOUBLE, INFO(train.validation)},
     {"patience", BP_SET_SIZE, INFO(train.patience)},
+    {"class_weight", BP_SET_TEXT, INFO(class_weight)},
     {"rows", BP_SET_SIZE, INFO(rows)},
     {"epochs_run", BP_SET_SIZE, INFO(epochs_run)},
     {"final_loss", BP_SET_DOUBLE, INFO(final_loss)},

@@ -16,7 +16,7 @@ extern const char *const bp_task_names[2];
 /* How a setting's value is written and read. */
 typedef enum bp_setting_type {
     BP_SET_DOUBLE, BP_SET_SIZE, BP_SET_FLAG, BP_SET_SEED, BP_SET_INIT, BP_SET_LOSS, BP_SET_OPTIMIZER,
-    BP_SET_SCHEDULE
+    BP_SET_SCHEDULE, BP_SET_TEXT
 } bp_setting_type;
 
 /* One line of the training record: its keyword and where its value lives. */
@@ -26,7 +26,7 @@ typedef struct bp_model_setting {
     size_t offset; /* in bp_model_info */
 } bp_model_setting;
 
-enum { BP_MODEL_N_SETTINGS = 22 };
+enum { BP_MODEL_N_SETTINGS = 23 };
 extern const bp_model_setting bp_model_settings[BP_MODEL_N_SETTINGS];
 
 #endif

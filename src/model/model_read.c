@@ -432,6 +432,17 @@ static bp_status read_seed(bp_text_reader *R, char *seed, size_t size)
     return BP_OK;
 }
 
+static bp_status read_text(bp_text_reader *R, const char *what, char *out, size_t size)
+{
+    const char *text;
+    size_t len;
+    bp_status st = bp_text_read_string(R, what, 0, &text, &len);
+    if (st != BP_OK) return st;
+    if (len >= size) return bp_text_fail(R, "%s is longer than %zu bytes", what, size - 1);
+    memcpy(out, text, len + 1);
+    return BP_OK;
+}
+
 static bp_status read_setting_value(bp_text_reader *R, const bp_model_setting *s, bp_model_info *info)
 {
     void *p = (char *)info + s->offset;
@@ -442,6 +453,7 @@ static bp_status read_setting_value(bp_text_reader *R, const bp_model_setting *s
     case BP_SET_DOUBLE: return read_double(R, s->name, p);
     case BP_SET_SIZE: return bp_text_read_size(R, s->name, 0, (size_t)-1 / 2, p);
     case BP_SET_SEED: return read_seed(R, p, sizeof info->seed);
+    case BP_SET_TEXT: return read_text(R, s->name, p, sizeof info->class_weight);
     case BP_SET_FLAG:
         if ((st = bp_text_read_size(R, s->name, 0, 1, &v)) == BP_OK) *(int *)p = (int)v;
         return st;

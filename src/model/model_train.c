@@ -133,10 +133,32 @@ static void record_train_options(bp_train_options *to, const bp_train_options *f
     to->patience = from->patience;
 }
 
+/* The class weights as the model file records them ("" if too long). */
+static void record_class_weight(char *out, size_t size, const bp_train_options *o, size_t n_classes)
+{
+    out[0] = '\0';
+    if (o->balanced) {
+        snprintf(out, size, "balanced");
+        return;
+    }
+    size_t used = 0;
+    for (size_t c = 0; o->class_weight && c < n_classes; c++) {
+        char number[32];
+        bp_format_double(number, sizeof number, o->class_weight[c]);
+        int n = snprintf(out + used, size - used, "%s%s", c ? " " : "", number);
+        if (n < 0 || (size_t)n >= size - used) {
+            out[0] = '\0';
+            return;
+        }
+        used += (size_t)n;
+    }
+}
+
 static void record_training(bp_model_info *info, const bp_model_options *o, const bp_dataset *ds,
                             const epoch_watch *watch, double accuracy)
 {
     info->trained = 1;
+    record_class_weight(info->class_weight, sizeof info->class_weight, &o->train, ds->n_classes);
     record_train_options(&info->train, &o->train);
     info->init = o->net.init;
     if (o->seed && strlen(o->seed) < sizeof info->seed) strcpy(info->seed, o->seed);

@@ -150,7 +150,7 @@ static void write_network(FILE *f, const bp_net *net)
 static int setting_known(const bp_model_info *info, const bp_model_setting *s)
 {
     const char *p = (const char *)info + s->offset;
-    if (s->type == BP_SET_SEED) return p[0] != '\0';
+    if (s->type == BP_SET_SEED || s->type == BP_SET_TEXT) return p[0] != '\0';
     if (s->type == BP_SET_DOUBLE) return isfinite(*(const double *)(const void *)p);
     return 1;
 }
@@ -163,7 +163,8 @@ static void write_setting(FILE *f, const bp_model_info *info, const bp_model_set
     case BP_SET_DOUBLE: put_setting(f, *(const double *)p); break;
     case BP_SET_SIZE: fprintf(f, " %zu", *(const size_t *)p); break;
     case BP_SET_FLAG: fprintf(f, " %d", *(const int *)p != 0); break;
-    case BP_SET_SEED: put_string(f, (const char *)p); break;
+    case BP_SET_SEED:
+    case BP_SET_TEXT: put_string(f, (const char *)p); break;
     case BP_SET_INIT: fprintf(f, " %s", bp_init_name(*(const bp_init *)p)); break;
     case BP_SET_LOSS: fprintf(f, " %s", bp_loss_name(*(const bp_loss *)p)); break;
     case BP_SET_OPTIMIZER: fprintf(f, " %s", bp_optimizer_name(*(const bp_optimizer *)p)); break;
