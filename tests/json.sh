@@ -227,7 +227,7 @@ if ev:
             check("eval: class %s's ROC AUC recomputed" % c["label"], abs(c["roc_auc"] - auc) < 1e-12)
             check("eval: class %s's average precision recomputed" % c["label"], abs(c["pr_auc"] - ap) < 1e-12)
         brier = sum(sum((v - (l == p["actual"])) ** 2 for l, v in p["proba"].items()) for p in rows) / len(rows)
-        check("eval: the Brier score recomputed", abs(m["brier"] - brier) < 1e-12)
+        check("eval: the Brier score recomputed", abs(m["brier"] - brier) < 1e-6)  # the probabilities as printed (9 digits in the float build)
 ev = load("eval_absent.json")
 if ev:
     m = ev["metrics"]
