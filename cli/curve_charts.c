@@ -11,7 +11,6 @@
 #include "curve_charts.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -76,16 +75,6 @@ static void choose_classes(const bp_metrics *m, drawn *d)
 }
 
 /* ------------------------------------------------------------ drawing */
-
-static void put_textf(FILE *f, const char *fmt, ...)
-{
-    char text[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    cli_put_html(f, text);
-}
 
 /* A chart's figure, caption and frame: both axes from 0 to 1. */
 static void open_chart(FILE *f, const char *title, const char *subtitle, const char *x_label, const char *y_label)
@@ -237,7 +226,7 @@ static void put_calibration(FILE *f, const bp_calibration_bin *bins, const char 
         if (!bins[b].count) continue;
         fprintf(f, "<circle class=\"bin\" cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>",
                 to_x(bins[b].mean_predicted), to_y(bins[b].fraction_positive), colour);
-        put_textf(f, "'%s', p from %.1f to %.1f: %zu rows, mean p %.3f, %.1f%% of them of the class", name,
+        cli_put_htmlf(f, "'%s', p from %.1f to %.1f: %zu rows, mean p %.3f, %.1f%% of them of the class", name,
                   bins[b].lo, bins[b].hi, bins[b].count, bins[b].mean_predicted, 100 * bins[b].fraction_positive);
         fputs("</title></circle>\n", f);
     }
@@ -273,7 +262,7 @@ static void write_intro(FILE *f, const cli_report *r, const drawn *d)
     fputs("<p class=\"note\">", f);
     if (m->n_classes == 2) {
         fputs("The positive class is ", f);
-        put_textf(f, "'%s'", bp_dataset_class_name(r->ds, 1));
+        cli_put_htmlf(f, "'%s'", bp_dataset_class_name(r->ds, 1));
         fputs(", the second label. ", f);
     } else if (d->n < d->with_curves) {
         fprintf(f, "Each class against the rest: the %zu with the most rows of the %zu that have curves. ", d->n,

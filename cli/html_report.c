@@ -429,7 +429,7 @@ void cli_put_html(FILE *f, const char *s) { put_html_n(f, s, strlen(s)); }
 
 static void put_html(FILE *f, const char *s) { cli_put_html(f, s); }
 
-static void put_htmlf(FILE *f, const char *fmt, ...)
+void cli_put_htmlf(FILE *f, const char *fmt, ...)
 {
     char text[1024];
     va_list ap;
@@ -499,7 +499,7 @@ static void write_head(FILE *f, const cli_report *r)
           /* An empty icon: the page asks nothing of the network, not even a favicon. */
           "<link rel=\"icon\" href=\"data:,\">\n<title>",
           f);
-    put_htmlf(f, "backprop %s: %s", r->command, source);
+    cli_put_htmlf(f, "backprop %s: %s", r->command, source);
     fputs("</title>\n<style>\n", f);
     put_lines(f, report_css);
     fputs("</style>\n</head>\n<body>\n<main>\n<header>\n<h1>backprop ", f);
@@ -600,7 +600,7 @@ static void write_heat_cell(FILE *f, const bp_metrics *m, size_t a, size_t p, co
     const char *ink = share > 0.5 ? "#fff" : count ? "#1f2328" : "#afb8c1";
     fprintf(f, "<td class=\"cell\" style=\"background:rgb(%d,%d,%d);color:%s\" title=\"", rgb[0], rgb[1],
             rgb[2], ink);
-    put_htmlf(f, "actual %s, predicted %s: %zu of %zu rows", bp_dataset_class_name(ds, a),
+    cli_put_htmlf(f, "actual %s, predicted %s: %zu of %zu rows", bp_dataset_class_name(ds, a),
               bp_dataset_class_name(ds, p), count, total);
     fprintf(f, "\">%zu", count);
     if (k <= 12 && total) fprintf(f, "<span class=\"share\">%.1f%%</span>", 100 * share);
@@ -662,7 +662,7 @@ static void write_score_note(FILE *f, const bp_metrics *m, const bp_dataset *ds)
     size_t c;
     if (cli_minority_class(m, &c)) {
         fputs(" <strong>Imbalanced classes:</strong> ", f);
-        put_htmlf(f, "'%s' is %.1f%% of the rows and its recall is %.3f%%; judge the model by the balanced "
+        cli_put_htmlf(f, "'%s' is %.1f%% of the rows and its recall is %.3f%%; judge the model by the balanced "
                   "accuracy, not the accuracy.",
                   bp_dataset_class_name(ds, c), 100.0 * (double)m->per_class[c].support / (double)m->n,
                   100 * m->per_class[c].recall);

@@ -147,6 +147,8 @@ void cli_report_discard(cli_report_file *rf);
 
 /* Text as HTML: escaped, and made valid UTF-8. */
 void cli_put_html(FILE *f, const char *s);
+/* cli_put_html of printf-formatted text (up to 1,023 bytes). */
+void cli_put_htmlf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* What each layer's weights are drawn with ("he,he,xavier"); with
  * collapse, one name when every layer's is the same. */

@@ -144,10 +144,7 @@ __attribute__((target("avx2"))) static void adam_avx2(const adam_args *a, size_t
 __attribute__((target("avx512f"))) INLINE void root_avx512(bp_vec *r, const bp_vec *v)
 {
 #ifdef BP_REAL_FLOAT
-    __m256 x;
-    memcpy(&x, v, sizeof x);
-    x = _mm256_sqrt_ps(x);
-    memcpy(r, &x, sizeof x);
+    root_avx2(r, v); /* eight floats: one 256-bit vector */
 #else
     __m512d x;
     memcpy(&x, v, sizeof x);
